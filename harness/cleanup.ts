@@ -1,0 +1,41 @@
+import type { ContainerRuntimeClient } from "testcontainers";
+import { harnessLabel, runLabel } from "./labels.ts";
+
+/** What a removal found and removed. */
+export interface Removed {
+  containers: number;
+  networks: number;
+  volumes: number;
+}
+
+/** Removes the containers, networks and volumes of one run of the harness. */
+export function removeRun(engine: ContainerRuntimeClient, runId: string): Promise<Removed> {
+  return removeLabelled(engine, `${runLabel}=${runId}`);
+}
+
+/** Removes everything any run of the harness left on this engine. */
+export function removeEverything(engine: ContainerRuntimeClient): Promise<Removed> {
+  return removeLabelled(engine, `${harnessLabel}=true`);
+}
+
+async function removeLabelled(engine: ContainerRuntimeClient, label: string): Promise<Removed> {
+  const docker = engine.container.dockerode;
+  const filters = JSON.stringify({ label: [label] });
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(
+    containers.map((container) => ignoreMissing(docker.getContainer(container.Id).remove({ force: true, v: true }))),
+  );
+  const networks = await docker.listNetworks({ filters });
+  await Promise.all(networks.map((network) => ignoreMissing(docker.getNetwork(network.Id).remove())));
+  const { Volumes: volumes } = await docker.listVolumes({ filters });
+  await Promise.all((volumes ?? []).map((volume) => ignoreMissing(docker.getVolume(volume.Name).remove())));
+  return { containers: containers.length, networks: networks.length, volumes: (volumes ?? []).length };
+}
+
+async function ignoreMissing(removal: Promise<unknown>): Promise<void> {
+  try {
+    await removal;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  }
+}

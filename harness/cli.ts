@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+import { writeFile } from "node:fs/promises";
+import { serviceNames, type ServiceName } from "./catalog.ts";
+import { removeEverything } from "./cleanup.ts";
+import { composeFile } from "./compose.ts";
+import { connectEngine } from "./engine.ts";
+import { StackError } from "./errors.ts";
+import { buildLookalikeImages } from "./lookalike-images.ts";
+import { bootStack, type Stack } from "./stack.ts";
+
+const usage = `Usage: stack-harness <command>
+  up [services...]      boot the stack (default: all of ${serviceNames.join(", ")}), print endpoints, stay up until Ctrl-C
+  down                  remove every container, network and volume the harness left on this engine
+  images [services...]  build the look-alike images from packages
+  compose [file]        write docker-compose.yml from the catalog (default: ./docker-compose.yml)`;
+
+async function up(services: ServiceName[]): Promise<void> {
+  const stack = await bootStack({
+    ...(services.length > 0 ? { services } : {}),
+    onProgress: ({ service, phase, elapsedMs }) => console.log(`${seconds(elapsedMs).padStart(7)}  ${service.padEnd(14)} ${phase}`),
+  });
+  printEndpoints(stack);
+  console.log("\nUp. Press Ctrl-C to stop and remove everything.");
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  console.log("Stopping...");
+  await stack.stop();
+  console.log("Removed the containers, the network and the volumes.");
+}
+
+function printEndpoints(stack: Stack): void {
+  const rows = stack.services.map((name) => [name, stack.hostEndpoint(name).url, stack.networkEndpoint(name).url]);
+  const header = ["service", "from this machine", `in network ${stack.network}`];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  for (const row of [header, ...rows]) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join("  "));
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function main([command, ...args]: string[]): Promise<void> {
+  switch (command) {
+    case "up":
+      return up(args as ServiceName[]);
+    case "down": {
+      const removed = await removeEverything(await connectEngine());
+      console.log(`Removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes.`);
+      return;
+    }
+    case "images":
+      return buildLookalikeImages(args.length > 0 ? (args as ServiceName[]) : serviceNames);
+    case "compose": {
+      const file = args[0] ?? "docker-compose.yml";
+      await writeFile(file, composeFile());
+      console.log(`Wrote ${file}`);
+      return;
+    }
+    default:
+      console.error(usage);
+      process.exitCode = command ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof StackError ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,68 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { serviceNames, specOf, type ServiceName } from "./catalog.ts";
+import { StackError } from "./errors.ts";
+import { lookalikeImage } from "./images.ts";
+import { selectServices } from "./selection.ts";
+
+const imagesDir = fileURLToPath(new URL("../images/", import.meta.url));
+
+/**
+ * The base image a look-alike builds FROM: `STACK_HARNESS_BASE_TRIXIE` (e.g. debian:trixie-slim
+ * from a registry mirror) if set, else stack-harness/base:<codename> made by debootstrap.
+ */
+export function baseImage(codename: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env[`STACK_HARNESS_BASE_${codename.toUpperCase()}`] ?? `stack-harness/base:${codename}`;
+}
+
+/** Builds the base images, then the look-alike image of each service, printing progress. */
+export async function buildLookalikeImages(
+  services: readonly ServiceName[] = serviceNames,
+  print: (line: string) => void = console.log,
+): Promise<void> {
+  const specs = selectServices(services).map(specOf);
+  const codenames = [...new Set(specs.map((spec) => spec.lookalike.base))];
+  for (const codename of codenames) {
+    if (process.env[`STACK_HARNESS_BASE_${codename.toUpperCase()}`]) continue;
+    print(`base ${codename}: debootstrap + docker import (cached by tag)`);
+    await run("bash", [`${imagesDir}base/build.sh`, codename], `base ${codename}`, print);
+  }
+  for (const [index, spec] of specs.entries()) {
+    const tag = lookalikeImage(spec);
+    const base = baseImage(spec.lookalike.base);
+    print(`[${index + 1}/${specs.length}] ${spec.name}: building ${tag} from ${base}`);
+    const started = Date.now();
+    await run("docker", ["build", "-t", tag, "--build-arg", `BASE=${base}`, `${imagesDir}${spec.name}`], spec.name, print);
+    print(`[${index + 1}/${specs.length}] ${spec.name}: built in ${Math.round((Date.now() - started) / 1000)} s`);
+  }
+}
+
+function run(command: string, args: string[], label: string, print: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const output: string[] = [];
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) {
+        if (!line.trim()) continue;
+        output.push(line);
+        if (/^Step \d+\/\d+|^#\d+ \[|^stack-harness\/base/.test(line)) print(`  ${label} | ${line}`);
+      }
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.on("error", (error) =>
+      reject(new StackError({ service: label, problem: `cannot run ${command} (${error.message}).`, fix: `install ${command}.` })),
+    );
+    child.on("close", (code) => {
+      if (code === 0) return resolve();
+      reject(
+        new StackError({
+          service: label,
+          problem: `the image build failed (${command} exited with ${code}).`,
+          fix: "read the build output below; the Debian mirror must be reachable over HTTP from containers.",
+          details: output.slice(-30).join("\n"),
+        }),
+      );
+    });
+  });
+}

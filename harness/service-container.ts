@@ -1,0 +1,106 @@
+import { GenericContainer, Wait, type ExecResult, type StartedTestContainer } from "testcontainers";
+import { StackError } from "./errors.ts";
+import { runLabels, serviceLabel } from "./labels.ts";
+import { LogTail } from "./log-tail.ts";
+import type { ServiceSpec } from "./service-spec.ts";
+
+const logLinesOnFailure = 50;
+
+export interface ServicePlacement {
+  runId: string;
+  network: string;
+  volume: string;
+  image: string;
+  startupTimeoutMs: number;
+}
+
+/** One service's container: started, restarted in place, or recreated on its named volume. */
+export class ServiceContainer {
+  readonly spec: ServiceSpec;
+  readonly placement: ServicePlacement;
+  private started: StartedTestContainer | undefined;
+
+  constructor(spec: ServiceSpec, placement: ServicePlacement) {
+    this.spec = spec;
+    this.placement = placement;
+  }
+
+  get container(): StartedTestContainer {
+    if (!this.started) {
+      throw new StackError({
+        service: this.spec.name,
+        problem: "its container is not running.",
+        fix: "boot the stack first, or wait for a pending recreate to finish.",
+      });
+    }
+    return this.started;
+  }
+
+  async start(): Promise<void> {
+    const logs = new LogTail(logLinesOnFailure);
+    try {
+      this.started = await this.definition().withLogConsumer((stream) => logs.follow(stream)).start();
+    } catch (error) {
+      throw this.startFailure(error, logs.text());
+    }
+  }
+
+  async restart(): Promise<void> {
+    try {
+      await this.container.restart({ timeout: this.spec.stopTimeoutSeconds * 1000 });
+    } catch (error) {
+      this.started = undefined;
+      throw this.startFailure(error, "(the container was removed after the failed restart)");
+    }
+  }
+
+  async recreate(): Promise<void> {
+    await this.container.stop({ timeout: this.spec.stopTimeoutSeconds * 1000 });
+    this.started = undefined;
+    await this.start();
+  }
+
+  exec(command: string): Promise<ExecResult> {
+    return this.container.exec(["sh", "-c", command]);
+  }
+
+  private definition(): GenericContainer {
+    const { spec, placement } = this;
+    const definition = new GenericContainer(placement.image)
+      .withName(`stack-harness-${placement.runId}-${spec.name}`)
+      .withLabels({ ...runLabels(placement.runId), [serviceLabel]: spec.name })
+      .withNetworkMode(placement.network)
+      .withNetworkAliases(spec.name)
+      .withExposedPorts(spec.port, ...(spec.extraPorts ?? []))
+      .withEnvironment(spec.environment)
+      .withBindMounts([{ source: placement.volume, target: spec.dataDir }])
+      .withResourcesQuota({ memory: spec.memoryMiB / 1024 })
+      .withHealthCheck({
+        test: ["CMD-SHELL", spec.healthcheck.command("127.0.0.1")],
+        interval: spec.healthcheck.intervalMs,
+        timeout: spec.healthcheck.timeoutMs,
+        retries: spec.healthcheck.retries,
+        startPeriod: spec.healthcheck.startPeriodMs,
+      })
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(placement.startupTimeoutMs);
+    return spec.command ? definition.withCommand(spec.command) : definition;
+  }
+
+  private startFailure(error: unknown, lastLogs: string): StackError {
+    const message = error instanceof Error ? error.message : String(error);
+    const timedOut = /timed? ?out|not healthy after|unhealthy/i.test(message);
+    const seconds = this.placement.startupTimeoutMs / 1000;
+    return new StackError({
+      service: this.spec.name,
+      problem: timedOut
+        ? `did not become healthy within ${seconds} s (${message}).`
+        : `failed to start (${message}).`,
+      fix: timedOut
+        ? `read the log lines below; if the service is only slow here, raise startupTimeoutMs for "${this.spec.name}".`
+        : `read the log lines below and check the image ${this.placement.image} and its settings.`,
+      details: `Last ${logLinesOnFailure} log lines of ${this.spec.name}:\n${lastLogs || "(none)"}`,
+      cause: error,
+    });
+  }
+}

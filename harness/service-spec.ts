@@ -1,0 +1,49 @@
+/** How a service's healthcheck runs, as in docker-compose.yml. */
+export interface HealthCheckSpec {
+  /** Shell command for a given host: `127.0.0.1` inside the container, the alias from a sibling. */
+  command(host: string): string;
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  startPeriodMs: number;
+}
+
+/** The client a service hands out, made from its connection URL. */
+export interface ClientFactory<Client> {
+  connect(url: string): Promise<Client>;
+  close(client: Client): Promise<void>;
+}
+
+/** One service of the stack, described once: everything else is derived from it. */
+export interface ServiceSpec<Client = unknown> {
+  /** Compose service name, DNS alias on the stack network and key in the catalog. */
+  name: string;
+  /** Pinned upstream image, the default. */
+  upstreamImage: string;
+  /** The look-alike recipe in images/<name>, built from packages, and the Debian base it needs. */
+  lookalike: { base: "bookworm" | "trixie" };
+  /** The port clients use; the first one published. */
+  port: number;
+  /** Further container ports published to the host. */
+  extraPorts?: number[];
+  environment: Record<string, string>;
+  command?: string[];
+  /** Directory kept on the service's named volume. */
+  dataDir: string;
+  healthcheck: HealthCheckSpec;
+  startupTimeoutMs: number;
+  /** Container memory cap. */
+  memoryMiB: number;
+  /** Seconds a graceful stop may take before the engine kills the process. */
+  stopTimeoutSeconds: number;
+  dependsOn: string[];
+  /** Tools the upstream image does not contain; healthchecks must not use them. */
+  absentTools: string[];
+  /** Connection URL for a host and port (host endpoint or in-network endpoint). */
+  url(host: string, port: number): string;
+  client: ClientFactory<Client>;
+}
+
+export function defineService<Client>(spec: ServiceSpec<Client>): ServiceSpec<Client> {
+  return spec;
+}

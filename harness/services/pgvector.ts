@@ -1,0 +1,38 @@
+import pg from "pg";
+import { defineService } from "../service-spec.ts";
+
+const user = "stack";
+const password = "stack-password";
+const database = "stack";
+
+export const pgvector = defineService<pg.Client>({
+  name: "pgvector",
+  upstreamImage: "pgvector/pgvector:0.8.6-pg17-bookworm",
+  lookalike: { base: "trixie" },
+  port: 5432,
+  environment: { POSTGRES_USER: user, POSTGRES_PASSWORD: password, POSTGRES_DB: database },
+  command: ["postgres", "-c", "shared_buffers=64MB"],
+  dataDir: "/var/lib/postgresql/data",
+  healthcheck: {
+    command: (host) => `pg_isready -h ${host} -p 5432 -U "$POSTGRES_USER" -d "$POSTGRES_DB"`,
+    intervalMs: 1_000,
+    timeoutMs: 3_000,
+    retries: 30,
+    startPeriodMs: 0,
+  },
+  startupTimeoutMs: 60_000,
+  memoryMiB: 512,
+  stopTimeoutSeconds: 10,
+  dependsOn: [],
+  absentTools: ["curl", "wget", "nc"],
+  url: (host, port) => `postgres://${user}:${password}@${host}:${port}/${database}`,
+  client: {
+    async connect(url) {
+      const client = new pg.Client({ connectionString: url });
+      client.on("error", () => {}); // a restart ends the connection; the next query then rejects
+      await client.connect();
+      return client;
+    },
+    close: (client) => client.end(),
+  },
+});

@@ -1,0 +1,36 @@
+import { createClient, type RedisClientType } from "redis";
+import { defineService } from "../service-spec.ts";
+
+export const redis = defineService<RedisClientType>({
+  name: "redis",
+  upstreamImage: "redis:7.4.11-alpine",
+  lookalike: { base: "bookworm" },
+  port: 6379,
+  environment: {},
+  command: ["redis-server", "--appendonly", "yes", "--appendfsync", "always", "--maxmemory", "256mb"],
+  dataDir: "/data",
+  healthcheck: {
+    command: (host) => `redis-cli -h ${host} -p 6379 ping | grep -q PONG`,
+    intervalMs: 1_000,
+    timeoutMs: 3_000,
+    retries: 30,
+    startPeriodMs: 0,
+  },
+  startupTimeoutMs: 30_000,
+  memoryMiB: 384,
+  stopTimeoutSeconds: 10,
+  dependsOn: [],
+  absentTools: ["bash", "curl"],
+  url: (host, port) => `redis://${host}:${port}`,
+  client: {
+    async connect(url) {
+      const client: RedisClientType = createClient({ url });
+      client.on("error", () => {}); // a restart ends the connection; commands reject until it reconnects
+      await client.connect();
+      return client;
+    },
+    close: async (client) => {
+      if (client.isOpen) await client.close();
+    },
+  },
+});

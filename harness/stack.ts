@@ -1,0 +1,266 @@
+import { randomBytes } from "node:crypto";
+import { ImageName, type ContainerRuntimeClient, type ExecResult } from "testcontainers";
+import { catalog, serviceNames, specOf, type ClientOf, type ServiceName } from "./catalog.ts";
+import { connectEngine } from "./engine.ts";
+import { StackError } from "./errors.ts";
+import { imageTrack, lookalikeBuildCommand, resolveImage, type ImageTrack } from "./images.ts";
+import { runLabels } from "./labels.ts";
+import { removeRun } from "./cleanup.ts";
+import { ServiceContainer } from "./service-container.ts";
+import { selectServices } from "./selection.ts";
+
+/** Where a client reaches a service. */
+export interface Endpoint {
+  host: string;
+  port: number;
+  url: string;
+}
+
+export type BootPhase = "pulling" | "starting" | "healthy" | "failed";
+
+export interface BootProgress {
+  service: ServiceName;
+  phase: BootPhase;
+  /** Milliseconds since bootStack() was called. */
+  elapsedMs: number;
+}
+
+export interface BootOptions<Names extends ServiceName = ServiceName> {
+  /**
+   * Services to start, by compose service name.
+   * @default every service in the catalog
+   * @example bootStack({ services: ["pgvector", "redis"] })
+   */
+  services?: readonly Names[];
+  /**
+   * Pinned upstream images, or the look-alikes built by `npm run images`.
+   * @default process.env.STACK_HARNESS_IMAGES, else "upstream"
+   * @example bootStack({ images: "lookalike" })
+   */
+  images?: ImageTrack;
+  /**
+   * Milliseconds each service may take to become healthy, for all or per service.
+   * @default the catalog's value per service (pgvector 60 000, redis 30 000)
+   * @example bootStack({ startupTimeoutMs: { pgvector: 120_000 } })
+   */
+  startupTimeoutMs?: number | Partial<Record<ServiceName, number>>;
+  /**
+   * Called as each service moves through pulling, starting, healthy or failed.
+   * @default no reporting
+   * @example bootStack({ onProgress: (p) => console.log(p.service, p.phase, p.elapsedMs) })
+   */
+  onProgress?: (progress: BootProgress) => void;
+}
+
+/**
+ * Starts the services on one private network, each reachable at its compose service name,
+ * in parallel and in dependency order, and resolves once every healthcheck passes.
+ */
+export async function bootStack<const Names extends ServiceName = ServiceName>(
+  options: BootOptions<Names> = {},
+): Promise<Stack<Names>> {
+  const bootStarted = Date.now();
+  const names = selectServices(options.services ?? (serviceNames as Names[]));
+  const track = imageTrack(options.images);
+  const engine = await connectEngine();
+  const runId = randomBytes(4).toString("hex");
+  const report = (service: ServiceName, phase: BootPhase) =>
+    options.onProgress?.({ service, phase, elapsedMs: Date.now() - bootStarted });
+
+  const network = `stack-harness-${runId}`;
+  const services = new Map<Names, ServiceContainer>();
+  const bootMs = {} as Record<Names, number>;
+  try {
+    await engine.container.dockerode.createNetwork({ Name: network, Driver: "bridge", Labels: runLabels(runId) });
+    const started = new Map<Names, Promise<void>>();
+    const start = (name: Names): Promise<void> => {
+      let pending = started.get(name);
+      if (!pending) {
+        pending = (async () => {
+          const spec = specOf(name);
+          await Promise.all(spec.dependsOn.map((dependency) => start(dependency as Names)));
+          const image = resolveImage(spec, track);
+          await ensureImage(engine, name, image, track, () => report(name, "pulling"));
+          const volume = `${network}-${name}`;
+          await engine.container.dockerode.createVolume({ Name: volume, Labels: runLabels(runId) });
+          const service = new ServiceContainer(spec, {
+            runId,
+            network,
+            volume,
+            image,
+            startupTimeoutMs: startupTimeout(options.startupTimeoutMs, name),
+          });
+          services.set(name, service);
+          report(name, "starting");
+          const serviceStarted = Date.now();
+          try {
+            await service.start();
+          } catch (error) {
+            report(name, "failed");
+            throw error;
+          }
+          bootMs[name] = Date.now() - serviceStarted;
+          report(name, "healthy");
+        })();
+        started.set(name, pending);
+      }
+      return pending;
+    };
+    const outcomes = await Promise.allSettled(names.map(start));
+    const failure = outcomes.find((outcome) => outcome.status === "rejected");
+    if (failure) throw failure.reason;
+  } catch (error) {
+    await removeRun(engine, runId);
+    throw error;
+  }
+  return new Stack(engine, runId, network, names, services, bootMs);
+}
+
+const clientCloseMs = 2_000;
+
+/** A client whose server went away may never finish closing; stop() does not wait for it. */
+function withinMs(ms: number, work: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function startupTimeout(option: BootOptions["startupTimeoutMs"], name: ServiceName): number {
+  if (typeof option === "number") return option;
+  return option?.[name] ?? catalog[name].startupTimeoutMs;
+}
+
+async function ensureImage(
+  engine: ContainerRuntimeClient,
+  service: ServiceName,
+  image: string,
+  track: ImageTrack,
+  onPull: () => void,
+): Promise<void> {
+  const imageName = ImageName.fromString(image);
+  if (await engine.image.exists(imageName)) return;
+  if (track === "lookalike" && image === resolveImage(specOf(service), "lookalike", {})) {
+    throw new StackError({
+      service,
+      problem: `the look-alike image ${image} is not built.`,
+      fix: `run \`${lookalikeBuildCommand}\` (builds every look-alike image), or use the upstream images (STACK_HARNESS_IMAGES=upstream).`,
+    });
+  }
+  onPull();
+  try {
+    await engine.image.pull(imageName);
+  } catch (error) {
+    throw new StackError({
+      service,
+      problem: `the image ${image} is not present and could not be pulled (${String(error).split("\n")[0]}).`,
+      fix:
+        "check the image name and that its registry is reachable; set STACK_HARNESS_REGISTRY to a mirror, " +
+        `or build the look-alikes with \`${lookalikeBuildCommand}\` and set STACK_HARNESS_IMAGES=lookalike.`,
+      cause: error,
+    });
+  }
+}
+
+/** A booted stack: endpoints, clients and lifecycle per service. */
+export class Stack<Names extends ServiceName = ServiceName> {
+  /** Identifies this stack's containers, network and volumes (label `stack-harness.run`). */
+  readonly runId: string;
+  /** The private network every service is attached to; app containers may join it. */
+  readonly network: string;
+  readonly services: readonly Names[];
+  /** Milliseconds from container start to healthy, per service. */
+  readonly bootMs: Readonly<Record<Names, number>>;
+  private readonly engine: ContainerRuntimeClient;
+  private readonly containers: Map<Names, ServiceContainer>;
+  private readonly clients: Array<() => Promise<void>> = [];
+
+  constructor(
+    engine: ContainerRuntimeClient,
+    runId: string,
+    network: string,
+    services: readonly Names[],
+    containers: Map<Names, ServiceContainer>,
+    bootMs: Record<Names, number>,
+  ) {
+    this.engine = engine;
+    this.runId = runId;
+    this.network = network;
+    this.services = services;
+    this.containers = containers;
+    this.bootMs = bootMs;
+  }
+
+  /** Endpoint from this machine; read from the engine each time, since restarts change host ports. */
+  hostEndpoint(name: Names): Endpoint {
+    const service = this.service(name);
+    const host = service.container.getHost();
+    const port = service.container.getMappedPort(service.spec.port);
+    return { host, port, url: service.spec.url(host, port) };
+  }
+
+  /** Endpoint from a container on the stack network: the compose service name and container port. */
+  networkEndpoint(name: Names): Endpoint {
+    const spec = this.service(name).spec;
+    return { host: spec.name, port: spec.port, url: spec.url(spec.name, spec.port) };
+  }
+
+  /** A connected client from the library users use (pg.Client, a node-redis client), closed by stop(). */
+  async client<Name extends Names>(name: Name): Promise<ClientOf<Name>> {
+    const factory = catalog[name].client as unknown as {
+      connect(url: string): Promise<ClientOf<Name>>;
+      close(client: ClientOf<Name>): Promise<void>;
+    };
+    const client = await factory.connect(this.hostEndpoint(name).url);
+    this.clients.push(() => factory.close(client));
+    return client;
+  }
+
+  /** Restarts the same container gracefully and waits for its healthcheck again. */
+  restart(name: Names): Promise<void> {
+    return this.service(name).restart();
+  }
+
+  /** Replaces the container with a new one on the same named volume. */
+  recreate(name: Names): Promise<void> {
+    return this.service(name).recreate();
+  }
+
+  /** Runs a shell command inside the service's container. */
+  exec(name: Names, command: string): Promise<ExecResult> {
+    return this.service(name).exec(command);
+  }
+
+  containerId(name: Names): string {
+    return this.service(name).container.getId();
+  }
+
+  /** Docker's own health status of the service's container. */
+  async healthStatus(name: Names): Promise<string | undefined> {
+    const inspect = await this.engine.container.dockerode.getContainer(this.containerId(name)).inspect();
+    return inspect.State.Health?.Status;
+  }
+
+  /** Closes the clients handed out, removes the containers, the network and the volumes. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.clients.splice(0).map((close) => withinMs(clientCloseMs, close())));
+    await removeRun(this.engine, this.runId);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  private service(name: Names): ServiceContainer {
+    const service = this.containers.get(name);
+    if (!service) {
+      throw new StackError({
+        service: name,
+        problem: "is not part of this stack.",
+        fix: `boot it with the others: bootStack({ services: [${[...this.services, name].map((n) => `"${n}"`).join(", ")}] }).`,
+      });
+    }
+    return service;
+  }
+}

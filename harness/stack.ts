@@ -154,7 +154,7 @@ async function ensureImage(
   } catch (error) {
     throw new StackError({
       service,
-      problem: `the image ${image} is not present and could not be pulled (${String(error).split("\n")[0]}).`,
+      problem: `the image ${image} is not present and could not be pulled (${String(error).split("\n")[0]?.trim()}).`,
       fix:
         "check the image name and that its registry is reachable; set STACK_HARNESS_REGISTRY to a mirror, " +
         `or build the look-alikes with \`${lookalikeBuildCommand}\` and set STACK_HARNESS_IMAGES=lookalike.`,
@@ -230,6 +230,11 @@ export class Stack<Names extends ServiceName = ServiceName> {
   /** Runs a shell command inside the service's container. */
   exec(name: Names, command: string): Promise<ExecResult> {
     return this.service(name).exec(command);
+  }
+
+  /** The image the service runs (upstream, override or look-alike). */
+  image(name: Names): string {
+    return this.service(name).placement.image;
   }
 
   containerId(name: Names): string {

@@ -1,0 +1,25 @@
+import { readFile } from "node:fs/promises";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { serviceNames, specOf } from "../harness/catalog.ts";
+import { composeFile } from "../harness/compose.ts";
+
+describe("docker-compose.yml", () => {
+  it("is the file generated from the catalog (run `npm run compose` after a catalog change)", async () => {
+    const committed = await readFile(new URL("../docker-compose.yml", import.meta.url), "utf8");
+    expect(committed).toBe(composeFile());
+  });
+
+  it("has every catalog service with the catalog's healthcheck, data volume and port", () => {
+    const compose = parse(composeFile(), { version: "1.1" });
+    expect(Object.keys(compose.services)).toEqual(serviceNames);
+    for (const name of serviceNames) {
+      const spec = specOf(name);
+      const service = compose.services[name];
+      expect(service.healthcheck.test).toEqual(["CMD-SHELL", spec.healthcheck.command("127.0.0.1").replaceAll("$", "$$$$")]);
+      expect(service.volumes).toEqual([`${name}-data:${spec.dataDir}`]);
+      expect(service.ports).toContain(String(spec.port));
+      expect(service.image).toBe(`\${STACK_HARNESS_IMAGE_${name.toUpperCase()}:-${spec.upstreamImage}}`);
+    }
+  });
+});

@@ -1,0 +1,36 @@
+import { expect } from "vitest";
+import type { ServiceProbe } from "./probe.ts";
+
+export const pgvectorProbe: ServiceProbe = {
+  async roundTrip(stack) {
+    const client = await stack.client("pgvector");
+    await client.query("CREATE EXTENSION IF NOT EXISTS vector");
+    await client.query("CREATE TABLE documents (id serial PRIMARY KEY, title text, embedding vector(3))");
+    await client.query(
+      `INSERT INTO documents (title, embedding) VALUES
+         ('cats', '[1, 0, 0]'), ('dogs', '[0, 1, 0]'), ('birds', '[0, 0, 1]')`,
+    );
+    const nearest = await client.query("SELECT title FROM documents ORDER BY embedding <-> '[0.1, 0.9, 0.2]' LIMIT 1");
+    expect(nearest.rows).toEqual([{ title: "dogs" }]);
+    const version = await client.query("SELECT extversion FROM pg_extension WHERE extname = 'vector'");
+    expect(version.rows[0]?.extversion).toMatch(/^0\.\d+\.\d+$/);
+  },
+
+  async writeRecords(stack, count) {
+    const client = await stack.client("pgvector");
+    await client.query("CREATE TABLE IF NOT EXISTS acknowledged (id integer PRIMARY KEY, payload text NOT NULL)");
+    for (let id = 0; id < count; id++) {
+      const result = await client.query("INSERT INTO acknowledged (id, payload) VALUES ($1, $2)", [id, `record ${id}`]);
+      expect(result.rowCount).toBe(1);
+    }
+  },
+
+  async countRecords(stack, written) {
+    const client = await stack.client("pgvector");
+    const { rows } = await client.query<{ id: number; payload: string }>(
+      "SELECT id, payload FROM acknowledged WHERE id < $1 ORDER BY id",
+      [written],
+    );
+    return rows.filter((row) => row.payload === `record ${row.id}`).length;
+  },
+};

@@ -1,0 +1,50 @@
+import { expect } from "vitest";
+import type { ServiceProbe } from "./probe.ts";
+
+const trapPassword = "health-trap";
+
+export const redisProbe: ServiceProbe = {
+  async roundTrip(stack) {
+    const client = await stack.client("redis");
+    await client.set("greeting", "hello");
+    expect(await client.get("greeting")).toBe("hello");
+
+    const subscriber = await stack.client("redis");
+    const received = new Promise<string>((resolve) => {
+      void subscriber.subscribe("events", (message) => resolve(message));
+    });
+    await expect.poll(() => client.publish("events", "indexed"), { timeout: 5_000 }).toBe(1);
+    expect(await received).toBe("indexed");
+
+    const id = await client.xAdd("jobs", "*", { kind: "embed", text: "cats" });
+    const entries = await client.xRange("jobs", "-", "+");
+    expect(entries).toEqual([{ id, message: { kind: "embed", text: "cats" } }]);
+  },
+
+  async writeRecords(stack, count) {
+    const client = await stack.client("redis");
+    const replies = await Promise.all(
+      Array.from({ length: count }, (_, id) => client.set(`acknowledged:${id}`, `record ${id}`)),
+    );
+    expect(replies.filter((reply) => reply === "OK")).toHaveLength(count);
+  },
+
+  async countRecords(stack, written) {
+    const client = await stack.client("redis");
+    const values = await client.mGet(Array.from({ length: written }, (_, id) => `acknowledged:${id}`));
+    return values.filter((value, id) => value === `record ${id}`).length;
+  },
+
+  healthTrap: {
+    description: "a password is required (NOAUTH)",
+    naiveCommand: "redis-cli -h 127.0.0.1 ping",
+    async spring(stack) {
+      const client = await stack.client("redis");
+      await client.configSet("requirepass", trapPassword);
+    },
+    async restore(stack) {
+      const result = await stack.exec("redis", `REDISCLI_AUTH=${trapPassword} redis-cli -h 127.0.0.1 config set requirepass ''`);
+      expect(result.output).toContain("OK");
+    },
+  },
+};

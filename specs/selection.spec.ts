@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { serviceNames } from "../harness/catalog.ts";
+import { selectServices } from "../harness/selection.ts";
+import type { ServiceName } from "../harness/catalog.ts";
+
+describe("selecting services", () => {
+  it("keeps a valid subset in the order given", () => {
+    expect(selectServices(["redis", "pgvector"])).toEqual(["redis", "pgvector"]);
+  });
+
+  it("names an unknown service and lists the valid names", () => {
+    expect(() => selectServices(["postgres" as ServiceName])).toThrow(
+      /postgres: is not a service of the catalog\.\nFix: use one of: pgvector, redis\./,
+    );
+  });
+
+  it("refuses a service named twice", () => {
+    expect(() => selectServices(["redis", "redis"])).toThrow(/redis: is named twice/);
+  });
+
+  it("refuses an empty or non-array subset", () => {
+    expect(() => selectServices([])).toThrow(/`services` must be a non-empty array/);
+    expect(() => selectServices("redis" as unknown as ServiceName[])).toThrow(/non-empty array/);
+  });
+
+  it("covers the whole catalog by default", () => {
+    expect(selectServices(serviceNames)).toEqual(serviceNames);
+  });
+});

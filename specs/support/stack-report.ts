@@ -1,0 +1,61 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename } from "node:path";
+import type { Reporter, TestModule } from "vitest/node";
+import { serviceNames, type ServiceName } from "../../harness/catalog.ts";
+
+export const properties = ["connectivity", "persistence", "healthcheck", "dns"] as const;
+type Property = (typeof properties)[number];
+type Outcome = "passed" | "failed" | "missing";
+
+export interface StackReport {
+  services: Record<ServiceName, Record<Property, Outcome>>;
+  bootMs: Partial<Record<ServiceName, number>>;
+}
+
+/**
+ * Writes reports/stack-report.json and prints it as a table: per catalog service and property
+ * (the spec file's name), passed, failed or missing (no test ran), and the slowest boot to healthy.
+ */
+export default class StackReportReporter implements Reporter {
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
+    const report = buildReport(modules);
+    await mkdir("reports", { recursive: true });
+    await writeFile("reports/stack-report.json", `${JSON.stringify(report, null, 2)}\n`);
+    printTable(report);
+  }
+}
+
+export function buildReport(modules: ReadonlyArray<TestModule>): StackReport {
+  const services = Object.fromEntries(
+    serviceNames.map((name) => [name, Object.fromEntries(properties.map((property) => [property, "missing"]))]),
+  ) as StackReport["services"];
+  const bootMs: StackReport["bootMs"] = {};
+  for (const module of modules) {
+    for (const [name, ms] of Object.entries(module.meta().bootMs ?? {}) as [ServiceName, number][]) {
+      bootMs[name] = Math.max(bootMs[name] ?? 0, ms);
+    }
+    const property = basename(module.moduleId).replace(/\.spec\.ts$/, "") as Property;
+    if (!properties.includes(property)) continue;
+    for (const suite of module.children.suites()) {
+      const name = suite.name as ServiceName;
+      if (!(name in services)) continue;
+      const states = [...suite.children.allTests()].map((test) => test.result().state);
+      const failed = states.includes("failed") || suite.state() === "failed" || module.state() === "failed";
+      const passed = states.length > 0 && states.every((state) => state === "passed");
+      services[name][property] = failed ? "failed" : passed ? "passed" : services[name][property];
+    }
+  }
+  return { services, bootMs };
+}
+
+function printTable(report: StackReport): void {
+  const header = ["service", ...properties, "boot to healthy"];
+  const rows = serviceNames.map((name) => [
+    name,
+    ...properties.map((property) => report.services[name][property]),
+    report.bootMs[name] === undefined ? "-" : `${(report.bootMs[name]! / 1000).toFixed(1)} s`,
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ");
+  console.log(`\nStack report (reports/stack-report.json)\n${line(header)}\n${rows.map(line).join("\n")}\n`);
+}

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll } from "vitest";
+import { serviceNames, type ServiceName } from "../../harness/catalog.ts";
+import { bootStack, type Stack } from "../../harness/stack.ts";
+
+/** The services a test run covers: STACK_HARNESS_SERVICES (comma-separated), else the whole catalog. */
+export const servicesUnderTest: ServiceName[] = process.env.STACK_HARNESS_SERVICES
+  ? (process.env.STACK_HARNESS_SERVICES.split(",").map((name) => name.trim()) as ServiceName[])
+  : serviceNames;
+
+/**
+ * Boots the services under test once for the spec file and removes them after it; the boot
+ * times are attached to the file's report entry.
+ */
+export function useStack(): () => Stack {
+  let stack: Stack | undefined;
+  beforeAll(async ({}, file) => {
+    stack = await bootStack({ services: servicesUnderTest });
+    file.meta.bootMs = { ...stack.bootMs };
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  return () => {
+    if (!stack) throw new Error("the stack did not boot; see the beforeAll error");
+    return stack;
+  };
+}
+
+declare module "vitest" {
+  interface TaskMeta {
+    bootMs?: Partial<Record<ServiceName, number>>;
+  }
+}

@@ -22,7 +22,19 @@ export default class StackReportReporter implements Reporter {
     await mkdir("reports", { recursive: true });
     await writeFile("reports/stack-report.json", `${JSON.stringify(report, null, 2)}\n`);
     printTable(report);
+    console.log(closingLine(modules));
   }
+}
+
+/** The plain `Tests: N passed, N failed, N skipped` line; a file that failed outside its tests counts as one failure. */
+function closingLine(modules: ReadonlyArray<TestModule>): string {
+  const states = modules.flatMap((module) => [...module.children.allTests()].map((test) => test.result().state));
+  const count = (state: string) => states.filter((s) => s === state).length;
+  const broken = modules.filter(
+    (module) =>
+      module.state() === "failed" && ![...module.children.allTests()].some((test) => test.result().state === "failed"),
+  ).length;
+  return `Tests: ${count("passed")} passed, ${count("failed") + broken} failed, ${count("skipped")} skipped`;
 }
 
 export function buildReport(modules: ReadonlyArray<TestModule>): StackReport {

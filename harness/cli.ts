@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { serviceNames, type ServiceName } from "./catalog.ts";
 import { removeEverything } from "./cleanup.ts";
 import { composeFile } from "./compose.ts";
 import { connectEngine } from "./engine.ts";
 import { StackError } from "./errors.ts";
 import { buildLookalikeImages } from "./lookalike-images.ts";
+import { withServiceTable } from "./service-table.ts";
 import { bootStack, type Stack } from "./stack.ts";
 
 const usage = `Usage: stack-harness <command>
   up [services...]      boot the stack (default: all of ${serviceNames.join(", ")}), print endpoints, stay up until Ctrl-C
   down                  remove every container, network and volume the harness left on this engine
   images [services...]  build the look-alike images from packages
-  compose [file]        write docker-compose.yml from the catalog (default: ./docker-compose.yml)`;
+  compose [file]        write docker-compose.yml from the catalog (default: ./docker-compose.yml)
+  docs [file]           rewrite the service table of README.md from the catalog (default: ./README.md)`;
 
 async function up(services: ServiceName[]): Promise<void> {
   const stack = await bootStack({
@@ -56,6 +58,12 @@ async function main([command, ...args]: string[]): Promise<void> {
       const file = args[0] ?? "docker-compose.yml";
       await writeFile(file, composeFile());
       console.log(`Wrote ${file}`);
+      return;
+    }
+    case "docs": {
+      const file = args[0] ?? "README.md";
+      await writeFile(file, withServiceTable(await readFile(file, "utf8")));
+      console.log(`Wrote the service table of ${file}`);
       return;
     }
     default:

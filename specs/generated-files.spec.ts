@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { serviceNames, specOf } from "../harness/catalog.ts";
 import { composeFile } from "../harness/compose.ts";
+import { withServiceTable } from "../harness/service-table.ts";
 
 describe("docker-compose.yml", () => {
   it("is the file generated from the catalog (run `npm run compose` after a catalog change)", async () => {
@@ -21,5 +22,12 @@ describe("docker-compose.yml", () => {
       expect(service.ports).toContain(String(spec.port));
       expect(service.image).toBe(`\${STACK_HARNESS_IMAGE_${name.toUpperCase()}:-${spec.upstreamImage}}`);
     }
+  });
+});
+
+describe("README.md", () => {
+  it("has the service table generated from the catalog (run `npm run docs` after a catalog change)", async () => {
+    const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
+    expect(readme).toBe(withServiceTable(readme));
   });
 });

@@ -32,10 +32,12 @@ async function removeLabelled(engine: ContainerRuntimeClient, label: string): Pr
   return { containers: containers.length, networks: networks.length, volumes: (volumes ?? []).length };
 }
 
+/** Gone already (404) or being removed by another sweep (409) is what a removal wants. */
 async function ignoreMissing(removal: Promise<unknown>): Promise<void> {
   try {
     await removal;
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== 404 && status !== 409) throw error;
   }
 }

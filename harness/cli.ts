@@ -17,16 +17,22 @@ const usage = `Usage: stack-harness <command>
   docs [file]           rewrite the service table of README.md from the catalog (default: ./README.md)`;
 
 async function up(services: ServiceName[]): Promise<void> {
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  const interrupt = new AbortController();
+  void stopRequested.then(() => interrupt.abort());
   const stack = await bootStack({
     ...(services.length > 0 ? { services } : {}),
+    signal: interrupt.signal,
     onProgress: ({ service, phase, elapsedMs }) => console.log(`${seconds(elapsedMs).padStart(7)}  ${service.padEnd(14)} ${phase}`),
   });
   printEndpoints(stack);
   console.log("\nUp. Press Ctrl-C to stop and remove everything.");
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  const keepAlive = setInterval(() => {}, 60_000);
+  await stopRequested;
+  clearInterval(keepAlive);
   console.log("Stopping...");
   await stack.stop();
   console.log("Removed the containers, the network and the volumes.");

@@ -50,6 +50,12 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    * @example bootStack({ onProgress: (p) => console.log(p.service, p.phase, p.elapsedMs) })
    */
   onProgress?: (progress: BootProgress) => void;
+  /**
+   * Aborts the boot: what it started is removed and bootStack rejects.
+   * @default none
+   * @example bootStack({ signal: AbortSignal.timeout(300_000) })
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -62,8 +68,14 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   const bootStarted = Date.now();
   const names = selectServices(options.services ?? (serviceNames as Names[]));
   const track = imageTrack(options.images);
+  const { signal } = options;
   const engine = await connectEngine();
   const runId = randomBytes(4).toString("hex");
+  let abortRemoval: Promise<unknown> | undefined;
+  const removeOnAbort = () => {
+    abortRemoval = removeRun(engine, runId).catch(() => {});
+  };
+  signal?.addEventListener("abort", removeOnAbort, { once: true });
   const report = (service: ServiceName, phase: BootPhase) =>
     options.onProgress?.({ service, phase, elapsedMs: Date.now() - bootStarted });
 
@@ -71,6 +83,7 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   const services = new Map<Names, ServiceContainer>();
   const bootMs = {} as Record<Names, number>;
   try {
+    throwIfInterrupted(signal);
     await engine.container.dockerode.createNetwork({ Name: network, Driver: "bridge", Labels: runLabels(runId) });
     const started = new Map<Names, Promise<void>>();
     const start = (name: Names): Promise<void> => {
@@ -81,6 +94,7 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
           await Promise.all(spec.dependsOn.map((dependency) => start(dependency as Names)));
           const image = resolveImage(spec, track);
           await ensureImage(engine, name, image, track, () => report(name, "pulling"));
+          throwIfInterrupted(signal);
           const volume = `${network}-${name}`;
           await engine.container.dockerode.createVolume({ Name: volume, Labels: runLabels(runId) });
           const service = new ServiceContainer(spec, {
@@ -107,13 +121,26 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
       return pending;
     };
     const outcomes = await Promise.allSettled(names.map(start));
+    throwIfInterrupted(signal);
     const failure = outcomes.find((outcome) => outcome.status === "rejected");
     if (failure) throw failure.reason;
   } catch (error) {
+    await abortRemoval;
     await removeRun(engine, runId);
     throw error;
+  } finally {
+    signal?.removeEventListener("abort", removeOnAbort);
   }
   return new Stack(engine, runId, network, names, services, bootMs);
+}
+
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw new StackError({
+    problem: "the boot was interrupted; the containers, network and volumes it created are removed.",
+    fix: "boot again when ready.",
+    cause: signal.reason,
+  });
 }
 
 const clientCloseMs = 2_000;

@@ -1,9 +1,22 @@
+import { chroma } from "./services/chroma.ts";
+import { elasticsearch } from "./services/elasticsearch.ts";
+import { neo4jService } from "./services/neo4j.ts";
 import { pgvector } from "./services/pgvector.ts";
 import { redis } from "./services/redis.ts";
+import { sparkMaster } from "./services/spark-master.ts";
+import { sparkWorker } from "./services/spark-worker.ts";
 import type { ServiceSpec } from "./service-spec.ts";
 
 /** Every service the harness knows, by compose service name. */
-export const catalog = { pgvector, redis };
+export const catalog = {
+  pgvector,
+  redis,
+  neo4j: neo4jService,
+  chroma,
+  elasticsearch,
+  "spark-master": sparkMaster,
+  "spark-worker": sparkWorker,
+};
 
 export type Catalog = typeof catalog;
 export type ServiceName = keyof Catalog;

@@ -13,7 +13,7 @@ export function composeFile(): string {
   const document = {
     name: "stack-harness",
     services: Object.fromEntries(specs.map((spec) => [spec.name, composeService(spec)])),
-    volumes: Object.fromEntries(specs.map((spec) => [volumeName(spec), {}])),
+    volumes: Object.fromEntries(specs.filter((spec) => spec.dataDir).map((spec) => [volumeName(spec), {}])),
   };
   return composeHeader + stringify(document, { lineWidth: 0, version: "1.1" });
 }
@@ -27,7 +27,7 @@ function composeService(spec: ServiceSpec): Record<string, unknown> {
       ? { environment: Object.fromEntries(Object.entries(spec.environment).map(([key, value]) => [key, escape(value)])) }
       : {}),
     ports: [spec.port, ...(spec.extraPorts ?? [])].map(String),
-    volumes: [`${volumeName(spec)}:${spec.dataDir}`],
+    ...(spec.dataDir ? { volumes: [`${volumeName(spec)}:${spec.dataDir}`] } : {}),
     mem_limit: `${spec.memoryMiB}m`,
     stop_grace_period: `${spec.stopTimeoutSeconds}s`,
     healthcheck: {

@@ -6,8 +6,12 @@ export type ImageTrack = "upstream" | "lookalike";
 
 export const lookalikeBuildCommand = "npm run images";
 
+export function lookalikeRecipe(spec: ServiceSpec): string {
+  return spec.lookalike.recipe ?? spec.name;
+}
+
 export function lookalikeImage(spec: ServiceSpec): string {
-  return `stack-harness/${spec.name}:lookalike`;
+  return `stack-harness/${lookalikeRecipe(spec)}:lookalike`;
 }
 
 /** `STACK_HARNESS_IMAGE_PGVECTOR`, `STACK_HARNESS_IMAGE_SPARK_MASTER`, ... */

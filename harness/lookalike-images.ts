@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { serviceNames, specOf, type ServiceName } from "./catalog.ts";
 import { StackError } from "./errors.ts";
-import { lookalikeImage } from "./images.ts";
+import { lookalikeRecipe } from "./images.ts";
 import { selectServices } from "./selection.ts";
 
 const imagesDir = fileURLToPath(new URL("../images/", import.meta.url));
@@ -25,19 +26,29 @@ export async function buildLookalikeImages(
   for (const codename of codenames) {
     if (process.env[`STACK_HARNESS_BASE_${codename.toUpperCase()}`]) continue;
     print(`base ${codename}: debootstrap + docker import (cached by tag)`);
-    await run("bash", [`${imagesDir}base/build.sh`, codename], `base ${codename}`, print);
+    await run("bash", [`${imagesDir}base/build.sh`, codename], `base ${codename}`, print, everyLine);
   }
-  for (const [index, spec] of specs.entries()) {
-    const tag = lookalikeImage(spec);
-    const base = baseImage(spec.lookalike.base);
-    print(`[${index + 1}/${specs.length}] ${spec.name}: building ${tag} from ${base}`);
+  const recipes = [...new Map(specs.map((spec) => [lookalikeRecipe(spec), spec.lookalike.base])).entries()];
+  for (const [index, [recipe, codename]] of recipes.entries()) {
+    const step = `[${index + 1}/${recipes.length}] ${recipe}`;
+    const context = `${imagesDir}${recipe}`;
     const started = Date.now();
-    await run("docker", ["build", "-t", tag, "--build-arg", `BASE=${base}`, `${imagesDir}${spec.name}`], spec.name, print);
-    print(`[${index + 1}/${specs.length}] ${spec.name}: built in ${Math.round((Date.now() - started) / 1000)} s`);
+    if (existsSync(`${context}/fetch.sh`)) {
+      print(`${step}: fetching packages on this machine (cached in ${recipe}/artifacts)`);
+      await run("bash", [`${context}/fetch.sh`], recipe, print, everyLine);
+    }
+    const tag = `stack-harness/${recipe}:lookalike`;
+    const base = baseImage(codename);
+    print(`${step}: building ${tag} from ${base}`);
+    await run("docker", ["build", "-t", tag, "--build-arg", `BASE=${base}`, context], recipe, print, buildSteps);
+    print(`${step}: ready in ${Math.round((Date.now() - started) / 1000)} s`);
   }
 }
 
-function run(command: string, args: string[], label: string, print: (line: string) => void): Promise<void> {
+const everyLine = /./;
+const buildSteps = /^Step \d+\/\d+/;
+
+function run(command: string, args: string[], label: string, print: (line: string) => void, shown: RegExp): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     const output: string[] = [];
@@ -45,7 +56,7 @@ function run(command: string, args: string[], label: string, print: (line: strin
       for (const line of chunk.toString().split("\n")) {
         if (!line.trim()) continue;
         output.push(line);
-        if (/^Step \d+\/\d+|^#\d+ \[|^stack-harness\/base/.test(line)) print(`  ${label} | ${line}`);
+        if (shown.test(line)) print(`  ${label} | ${line}`);
       }
     };
     child.stdout.on("data", collect);

@@ -9,7 +9,7 @@ const logLinesOnFailure = 50;
 export interface ServicePlacement {
   runId: string;
   network: string;
-  volume: string;
+  volume: string | undefined;
   image: string;
   startupTimeoutMs: number;
 }
@@ -73,7 +73,6 @@ export class ServiceContainer {
       .withNetworkAliases(spec.name)
       .withExposedPorts(spec.port, ...(spec.extraPorts ?? []))
       .withEnvironment(spec.environment)
-      .withBindMounts([{ source: placement.volume, target: spec.dataDir }])
       .withResourcesQuota({ memory: spec.memoryMiB / 1024 })
       .withHealthCheck({
         test: ["CMD-SHELL", spec.healthcheck.command("127.0.0.1")],
@@ -84,7 +83,9 @@ export class ServiceContainer {
       })
       .withWaitStrategy(Wait.forHealthCheck())
       .withStartupTimeout(placement.startupTimeoutMs);
-    return spec.command ? definition.withCommand(spec.command) : definition;
+    if (placement.volume && spec.dataDir) definition.withBindMounts([{ source: placement.volume, target: spec.dataDir }]);
+    if (spec.command) definition.withCommand(spec.command);
+    return definition;
   }
 
   private startFailure(error: unknown, lastLogs: string): StackError {

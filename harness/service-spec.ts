@@ -8,9 +8,16 @@ export interface HealthCheckSpec {
   startPeriodMs: number;
 }
 
-/** The client a service hands out, made from its connection URL. */
+/** Where a client connects from this machine: the service URL, and the host port of any container port. */
+export interface ClientTarget {
+  url: string;
+  host: string;
+  mappedPort(containerPort: number): number;
+}
+
+/** The client a service hands out. */
 export interface ClientFactory<Client> {
-  connect(url: string): Promise<Client>;
+  connect(target: ClientTarget): Promise<Client>;
   close(client: Client): Promise<void>;
 }
 
@@ -20,16 +27,19 @@ export interface ServiceSpec<Client = unknown> {
   name: string;
   /** Pinned upstream image, the default. */
   upstreamImage: string;
-  /** The look-alike recipe in images/<name>, built from packages, and the Debian base it needs. */
-  lookalike: { base: "bookworm" | "trixie" };
+  /**
+   * The look-alike recipe, images/<recipe> (default: the service name), built from packages on a
+   * Debian base; services sharing a recipe share the image stack-harness/<recipe>:lookalike.
+   */
+  lookalike: { recipe?: string; base: "bookworm" | "trixie" };
   /** The port clients use; the first one published. */
   port: number;
   /** Further container ports published to the host. */
   extraPorts?: number[];
   environment: Record<string, string>;
   command?: string[];
-  /** Directory kept on the service's named volume. */
-  dataDir: string;
+  /** Directory kept on the service's named volume; none for a stateless service. */
+  dataDir?: string;
   healthcheck: HealthCheckSpec;
   startupTimeoutMs: number;
   /** Container memory cap. */

@@ -14,7 +14,7 @@ export function serviceTable(): string {
       `\`${imageOverrideVariable(spec)}\``,
       [spec.port, ...(spec.extraPorts ?? [])].join(", "),
       `\`${spec.healthcheck.command("127.0.0.1").replaceAll("|", "\\|")}\``,
-      `\`${spec.dataDir}\``,
+      spec.dataDir ? `\`${spec.dataDir}\`` : "-",
       `${spec.memoryMiB} MiB`,
       spec.dependsOn.join(", ") || "-",
     ].join(" | "),

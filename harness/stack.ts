@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { ImageName, type ContainerRuntimeClient, type ExecResult } from "testcontainers";
+import type { ContainerRuntimeClient, ExecResult } from "testcontainers";
 import { catalog, serviceNames, specOf, type ClientOf, type ServiceName } from "./catalog.ts";
 import { connectEngine } from "./engine.ts";
 import { StackError } from "./errors.ts";
-import { imageTrack, lookalikeBuildCommand, resolveImage, type ImageTrack } from "./images.ts";
+import { ensureImage } from "./ensure-image.ts";
+import { imageTrack, resolveImage, type ImageTrack } from "./images.ts";
 import { runLabels } from "./labels.ts";
 import { removeRun } from "./cleanup.ts";
 import { ServiceContainer } from "./service-container.ts";
+import type { ClientFactory } from "./service-spec.ts";
 import { selectServices } from "./selection.ts";
 
 /** Where a client reaches a service. */
@@ -95,8 +97,8 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
           const image = resolveImage(spec, track);
           await ensureImage(engine, name, image, track, () => report(name, "pulling"));
           throwIfInterrupted(signal);
-          const volume = `${network}-${name}`;
-          await engine.container.dockerode.createVolume({ Name: volume, Labels: runLabels(runId) });
+          const volume = spec.dataDir ? `${network}-${name}` : undefined;
+          if (volume) await engine.container.dockerode.createVolume({ Name: volume, Labels: runLabels(runId) });
           const service = new ServiceContainer(spec, {
             runId,
             network,
@@ -159,37 +161,6 @@ function startupTimeout(option: BootOptions["startupTimeoutMs"], name: ServiceNa
   return option?.[name] ?? catalog[name].startupTimeoutMs;
 }
 
-async function ensureImage(
-  engine: ContainerRuntimeClient,
-  service: ServiceName,
-  image: string,
-  track: ImageTrack,
-  onPull: () => void,
-): Promise<void> {
-  const imageName = ImageName.fromString(image);
-  if (await engine.image.exists(imageName)) return;
-  if (track === "lookalike" && image === resolveImage(specOf(service), "lookalike", {})) {
-    throw new StackError({
-      service,
-      problem: `the look-alike image ${image} is not built.`,
-      fix: `run \`${lookalikeBuildCommand}\` (builds every look-alike image), or use the upstream images (STACK_HARNESS_IMAGES=upstream).`,
-    });
-  }
-  onPull();
-  try {
-    await engine.image.pull(imageName);
-  } catch (error) {
-    throw new StackError({
-      service,
-      problem: `the image ${image} is not present and could not be pulled (${String(error).split("\n")[0]?.trim()}).`,
-      fix:
-        "check the image name and that its registry is reachable; set STACK_HARNESS_REGISTRY to a mirror, " +
-        `or build the look-alikes with \`${lookalikeBuildCommand}\` and set STACK_HARNESS_IMAGES=lookalike.`,
-      cause: error,
-    });
-  }
-}
-
 /** A booted stack: endpoints, clients and lifecycle per service. */
 export class Stack<Names extends ServiceName = ServiceName> {
   /** Identifies this stack's containers, network and volumes (label `stack-harness.run`). */
@@ -227,19 +198,25 @@ export class Stack<Names extends ServiceName = ServiceName> {
     return { host, port, url: service.spec.url(host, port) };
   }
 
+  /** Host port of any published container port of the service (see the catalog's ports). */
+  mappedPort(name: Names, containerPort: number): number {
+    return this.service(name).container.getMappedPort(containerPort);
+  }
+
   /** Endpoint from a container on the stack network: the compose service name and container port. */
   networkEndpoint(name: Names): Endpoint {
     const spec = this.service(name).spec;
     return { host: spec.name, port: spec.port, url: spec.url(spec.name, spec.port) };
   }
 
-  /** A connected client from the library users use (pg.Client, a node-redis client), closed by stop(). */
+  /** A connected client from the library users use (pg.Client, a node-redis client, ...), closed by stop(). */
   async client<Name extends Names>(name: Name): Promise<ClientOf<Name>> {
-    const factory = catalog[name].client as unknown as {
-      connect(url: string): Promise<ClientOf<Name>>;
-      close(client: ClientOf<Name>): Promise<void>;
-    };
-    const client = await factory.connect(this.hostEndpoint(name).url);
+    const factory = catalog[name].client as unknown as ClientFactory<ClientOf<Name>>;
+    const { container } = this.service(name);
+    const client = await factory.connect({
+      ...this.hostEndpoint(name),
+      mappedPort: (containerPort) => container.getMappedPort(containerPort),
+    });
     this.clients.push(() => factory.close(client));
     return client;
   }
@@ -266,6 +243,14 @@ export class Stack<Names extends ServiceName = ServiceName> {
 
   containerId(name: Names): string {
     return this.service(name).container.getId();
+  }
+
+  /** Resident memory of the service's container (RSS, without page cache), in bytes. */
+  async memoryBytes(name: Names): Promise<number> {
+    const stats = await this.engine.container.dockerode.getContainer(this.containerId(name)).stats({ stream: false });
+    const memory = stats.memory_stats;
+    const counters = memory.stats as Partial<Record<"rss" | "anon", number>> | undefined;
+    return counters?.rss ?? counters?.anon ?? memory.usage; // cgroup v1 rss, cgroup v2 anon
   }
 
   /** Docker's own health status of the service's container. */

@@ -8,4 +8,8 @@ describe.each(servicesUnderTest)("%s", (name) => {
   it("answers a real round trip through its client", async () => {
     await probes[name].roundTrip(stack());
   });
+
+  for (const [title, check] of Object.entries(probes[name].extras?.connectivity ?? {})) {
+    it(title, () => check(stack()));
+  }
 });

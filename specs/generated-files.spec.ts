@@ -11,16 +11,19 @@ describe("docker-compose.yml", () => {
     expect(committed).toBe(composeFile());
   });
 
-  it("has every catalog service with the catalog's healthcheck, data volume and port", () => {
+  it("has every catalog service with the catalog's healthcheck, data volume, port and dependencies", () => {
     const compose = parse(composeFile(), { version: "1.1" });
     expect(Object.keys(compose.services)).toEqual(serviceNames);
     for (const name of serviceNames) {
       const spec = specOf(name);
       const service = compose.services[name];
       expect(service.healthcheck.test).toEqual(["CMD-SHELL", spec.healthcheck.command("127.0.0.1").replaceAll("$", "$$$$")]);
-      expect(service.volumes).toEqual([`${name}-data:${spec.dataDir}`]);
+      expect(service.volumes).toEqual(spec.dataDir ? [`${name}-data:${spec.dataDir}`] : undefined);
+      expect(service.depends_on ?? {}).toEqual(
+        Object.fromEntries(spec.dependsOn.map((dependency) => [dependency, { condition: "service_healthy" }])),
+      );
       expect(service.ports).toContain(String(spec.port));
-      expect(service.image).toBe(`\${STACK_HARNESS_IMAGE_${name.toUpperCase()}:-${spec.upstreamImage}}`);
+      expect(service.image).toBe(`\${STACK_HARNESS_IMAGE_${name.toUpperCase().replace("-", "_")}:-${spec.upstreamImage}}`);
     }
   });
 });

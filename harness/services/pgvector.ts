@@ -27,7 +27,7 @@ export const pgvector = defineService<pg.Client>({
   absentTools: ["curl", "wget", "nc"],
   url: (host, port) => `postgres://${user}:${password}@${host}:${port}/${database}`,
   client: {
-    async connect(url) {
+    async connect({ url }) {
       const client = new pg.Client({ connectionString: url });
       client.on("error", () => {}); // a restart ends the connection; the next query then rejects
       await client.connect();

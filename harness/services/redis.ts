@@ -23,7 +23,7 @@ export const redis = defineService<RedisClientType>({
   absentTools: ["bash", "curl"],
   url: (host, port) => `redis://${host}:${port}`,
   client: {
-    async connect(url) {
+    async connect({ url }) {
       const client: RedisClientType = createClient({ url });
       client.on("error", () => {}); // a restart ends the connection; commands reject until it reconnects
       await client.connect();

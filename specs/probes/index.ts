@@ -1,5 +1,18 @@
+import { chromaProbe } from "./chroma.ts";
+import { elasticsearchProbe } from "./elasticsearch.ts";
+import { neo4jProbe } from "./neo4j.ts";
 import { pgvectorProbe } from "./pgvector.ts";
 import type { ProbeCatalog } from "./probe.ts";
 import { redisProbe } from "./redis.ts";
+import { sparkMasterProbe } from "./spark-master.ts";
+import { sparkWorkerProbe } from "./spark-worker.ts";
 
-export const probes: ProbeCatalog = { pgvector: pgvectorProbe, redis: redisProbe };
+export const probes: ProbeCatalog = {
+  pgvector: pgvectorProbe,
+  redis: redisProbe,
+  neo4j: neo4jProbe,
+  chroma: chromaProbe,
+  elasticsearch: elasticsearchProbe,
+  "spark-master": sparkMasterProbe,
+  "spark-worker": sparkWorkerProbe,
+};

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import type { ServiceProbe } from "./probe.ts";
+import { payload, recordsSurvive } from "./records.ts";
 
 export const pgvectorProbe: ServiceProbe = {
   async roundTrip(stack) {
@@ -16,21 +17,22 @@ export const pgvectorProbe: ServiceProbe = {
     expect(version.rows[0]?.extversion).toMatch(/^0\.\d+\.\d+$/);
   },
 
-  async writeRecords(stack, count) {
-    const client = await stack.client("pgvector");
-    await client.query("CREATE TABLE IF NOT EXISTS acknowledged (id integer PRIMARY KEY, payload text NOT NULL)");
-    for (let id = 0; id < count; id++) {
-      const result = await client.query("INSERT INTO acknowledged (id, payload) VALUES ($1, $2)", [id, `record ${id}`]);
-      expect(result.rowCount).toBe(1);
-    }
-  },
-
-  async countRecords(stack, written) {
-    const client = await stack.client("pgvector");
-    const { rows } = await client.query<{ id: number; payload: string }>(
-      "SELECT id, payload FROM acknowledged WHERE id < $1 ORDER BY id",
-      [written],
-    );
-    return rows.filter((row) => row.payload === `record ${row.id}`).length;
-  },
+  persistence: recordsSurvive(
+    async (stack, count) => {
+      const client = await stack.client("pgvector");
+      await client.query("CREATE TABLE acknowledged (id integer PRIMARY KEY, payload text NOT NULL)");
+      for (let id = 0; id < count; id++) {
+        const result = await client.query("INSERT INTO acknowledged (id, payload) VALUES ($1, $2)", [id, payload(id)]);
+        expect(result.rowCount).toBe(1);
+      }
+    },
+    async (stack, count) => {
+      const client = await stack.client("pgvector");
+      const { rows } = await client.query<{ id: number; payload: string }>(
+        "SELECT id, payload FROM acknowledged WHERE id < $1",
+        [count],
+      );
+      return rows.filter((row) => row.payload === payload(row.id)).length;
+    },
+  ),
 };

@@ -1,14 +1,23 @@
 import type { ServiceName } from "../../harness/catalog.ts";
 import type { Stack } from "../../harness/stack.ts";
 
+export type Property = "connectivity" | "persistence" | "healthcheck" | "dns";
+
+/** What must survive a restart of the same container and a new container on the same volume. */
+export interface PersistenceCheck {
+  /** For the test title, e.g. "1000 acknowledged writes". */
+  what: string;
+  /** Runs once, before the first restart. */
+  before(stack: Stack): Promise<void>;
+  /** Must hold after the restart and again after the recreate. */
+  after(stack: Stack): Promise<void>;
+}
+
 /** What the property suites need to know of one service, through the client its users use. */
 export interface ServiceProbe {
   /** A real round trip that fails unless the service does its job. */
   roundTrip(stack: Stack): Promise<void>;
-  /** Writes `count` records, each acknowledged by the server. */
-  writeRecords(stack: Stack, count: number): Promise<void>;
-  /** How many of the `written` records of writeRecords read back intact, each one checked. */
-  countRecords(stack: Stack, written: number): Promise<number>;
+  persistence: PersistenceCheck;
   /** A way the service can answer yet be unfit, that a naive healthcheck would miss; undone by `restore`. */
   healthTrap?: {
     description: string;
@@ -17,6 +26,8 @@ export interface ServiceProbe {
     spring(stack: Stack): Promise<void>;
     restore(stack: Stack): Promise<void>;
   };
+  /** Further checks of one property, by test title. */
+  extras?: Partial<Record<Property, Record<string, (stack: Stack) => Promise<void>>>>;
 }
 
 export type ProbeCatalog = Record<ServiceName, ServiceProbe>;

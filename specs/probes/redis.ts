@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import type { ServiceProbe } from "./probe.ts";
+import { payload, recordsSurvive } from "./records.ts";
 
 const trapPassword = "health-trap";
 
@@ -21,19 +22,20 @@ export const redisProbe: ServiceProbe = {
     expect(entries).toEqual([{ id, message: { kind: "embed", text: "cats" } }]);
   },
 
-  async writeRecords(stack, count) {
-    const client = await stack.client("redis");
-    const replies = await Promise.all(
-      Array.from({ length: count }, (_, id) => client.set(`acknowledged:${id}`, `record ${id}`)),
-    );
-    expect(replies.filter((reply) => reply === "OK")).toHaveLength(count);
-  },
-
-  async countRecords(stack, written) {
-    const client = await stack.client("redis");
-    const values = await client.mGet(Array.from({ length: written }, (_, id) => `acknowledged:${id}`));
-    return values.filter((value, id) => value === `record ${id}`).length;
-  },
+  persistence: recordsSurvive(
+    async (stack, count) => {
+      const client = await stack.client("redis");
+      const replies = await Promise.all(
+        Array.from({ length: count }, (_, id) => client.set(`acknowledged:${id}`, payload(id))),
+      );
+      expect(replies.filter((reply) => reply === "OK")).toHaveLength(count);
+    },
+    async (stack, count) => {
+      const client = await stack.client("redis");
+      const values = await client.mGet(Array.from({ length: count }, (_, id) => `acknowledged:${id}`));
+      return values.filter((value, id) => value === payload(id)).length;
+    },
+  ),
 
   healthTrap: {
     description: "a password is required (NOAUTH)",

@@ -1,22 +1,30 @@
 import { GenericContainer, type StartedTestContainer } from "testcontainers";
-import type { ServiceName } from "../../harness/catalog.ts";
-import { specOf } from "../../harness/catalog.ts";
+import { specOf, type ServiceName } from "../../harness/catalog.ts";
 import { runLabels } from "../../harness/labels.ts";
 import type { Stack } from "../../harness/stack.ts";
+
+export interface SiblingOptions {
+  /** A DNS name for the sibling on the stack network. */
+  alias?: string;
+  /** Host files to copy in: { source, target }. */
+  files?: Array<{ source: string; target: string }>;
+}
 
 /**
  * A second container of a service's image on the stack network, with the service's
  * environment but without its server: a client beside the service, or a server that is down.
  */
-export async function startSibling(stack: Stack, name: ServiceName): Promise<StartedTestContainer> {
+export async function startSibling(stack: Stack, name: ServiceName, options: SiblingOptions = {}): Promise<StartedTestContainer> {
   const spec = specOf(name);
-  return new GenericContainer(stack.image(name))
+  const sibling = new GenericContainer(stack.image(name))
     .withLabels(runLabels(stack.runId))
     .withNetworkMode(stack.network)
     .withEnvironment(spec.environment)
     .withEntrypoint(["sleep"])
-    .withCommand(["600"])
-    .start();
+    .withCommand(["900"]);
+  if (options.alias) sibling.withNetworkAliases(options.alias);
+  if (options.files) sibling.withCopyFilesToContainer(options.files.map(({ source, target }) => ({ source, target, mode: 0o644 })));
+  return sibling.start();
 }
 
 export async function run(container: StartedTestContainer, command: string): Promise<{ exitCode: number; output: string }> {

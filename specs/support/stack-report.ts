@@ -10,6 +10,8 @@ type Outcome = "passed" | "failed" | "missing";
 export interface StackReport {
   services: Record<ServiceName, Record<Property, Outcome>>;
   bootMs: Partial<Record<ServiceName, number>>;
+  /** The largest sum of container RSS measured right after a boot, in MiB. */
+  stackMemoryMiB?: number;
 }
 
 /**
@@ -42,7 +44,10 @@ export function buildReport(modules: ReadonlyArray<TestModule>): StackReport {
     serviceNames.map((name) => [name, Object.fromEntries(properties.map((property) => [property, "missing"]))]),
   ) as StackReport["services"];
   const bootMs: StackReport["bootMs"] = {};
+  let memoryBytes: number | undefined;
   for (const module of modules) {
+    const measured = module.meta().memoryBytes;
+    if (measured !== undefined) memoryBytes = Math.max(memoryBytes ?? 0, measured);
     for (const [name, ms] of Object.entries(module.meta().bootMs ?? {}) as [ServiceName, number][]) {
       bootMs[name] = Math.max(bootMs[name] ?? 0, ms);
     }
@@ -57,7 +62,11 @@ export function buildReport(modules: ReadonlyArray<TestModule>): StackReport {
       services[name][property] = failed ? "failed" : passed ? "passed" : services[name][property];
     }
   }
-  return { services, bootMs };
+  return {
+    services,
+    bootMs,
+    ...(memoryBytes === undefined ? {} : { stackMemoryMiB: Math.round(memoryBytes / 2 ** 20) }),
+  };
 }
 
 function printTable(report: StackReport): void {
@@ -69,5 +78,6 @@ function printTable(report: StackReport): void {
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ");
-  console.log(`\nStack report (reports/stack-report.json)\n${line(header)}\n${rows.map(line).join("\n")}\n`);
+  const memory = report.stackMemoryMiB === undefined ? "" : `Stack memory after boot (sum of container RSS): ${report.stackMemoryMiB} MiB\n`;
+  console.log(`\nStack report (reports/stack-report.json)\n${line(header)}\n${rows.map(line).join("\n")}\n${memory}`);
 }

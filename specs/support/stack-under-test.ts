@@ -9,13 +9,15 @@ export const servicesUnderTest: ServiceName[] = process.env.STACK_HARNESS_SERVIC
 
 /**
  * Boots the services under test once for the spec file and removes them after it; the boot
- * times are attached to the file's report entry.
+ * times and the stack's memory after boot are attached to the file's report entry.
  */
 export function useStack(): () => Stack {
   let stack: Stack | undefined;
   beforeAll(async ({}, file) => {
     stack = await bootStack({ services: servicesUnderTest });
     file.meta.bootMs = { ...stack.bootMs };
+    const memory = await Promise.all(stack.services.map((name) => stack!.memoryBytes(name)));
+    file.meta.memoryBytes = memory.reduce((sum, bytes) => sum + bytes, 0);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -29,5 +31,7 @@ export function useStack(): () => Stack {
 declare module "vitest" {
   interface TaskMeta {
     bootMs?: Partial<Record<ServiceName, number>>;
+    /** Sum of the containers' resident memory right after the boot. */
+    memoryBytes?: number;
   }
 }

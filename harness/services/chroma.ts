@@ -1,0 +1,34 @@
+import { ChromaClient } from "chromadb";
+import { defineService } from "../service-spec.ts";
+
+export const chroma = defineService<ChromaClient>({
+  name: "chroma",
+  upstreamImage: "chromadb/chroma:1.5.9",
+  lookalike: { base: "trixie" },
+  port: 8000,
+  environment: {},
+  dataDir: "/data",
+  healthcheck: {
+    command: (host) =>
+      `bash -c "exec 3<>/dev/tcp/${host}/8000 && ` +
+      `printf 'GET /api/v2/heartbeat HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200'"`,
+    intervalMs: 1_000,
+    timeoutMs: 3_000,
+    retries: 60,
+    startPeriodMs: 0,
+  },
+  startupTimeoutMs: 60_000,
+  memoryMiB: 512,
+  stopTimeoutSeconds: 10,
+  dependsOn: [],
+  absentTools: ["curl", "wget", "python3", "nc"],
+  url: (host, port) => `http://${host}:${port}`,
+  client: {
+    async connect({ host, mappedPort }) {
+      const client = new ChromaClient({ host, port: mappedPort(8000), ssl: false });
+      await client.heartbeat();
+      return client;
+    },
+    close: async () => {},
+  },
+});

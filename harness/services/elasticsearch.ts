@@ -1,0 +1,38 @@
+import { Client } from "@elastic/elasticsearch";
+import { defineService } from "../service-spec.ts";
+
+export const elasticsearch = defineService<Client>({
+  name: "elasticsearch",
+  upstreamImage: "docker.elastic.co/elasticsearch/elasticsearch:8.19.20",
+  lookalike: { base: "trixie" },
+  port: 9200,
+  environment: {
+    "discovery.type": "single-node",
+    "xpack.security.enabled": "false",
+    "cluster.routing.allocation.disk.threshold_enabled": "false",
+    ES_JAVA_OPTS: "-Xms512m -Xmx512m",
+  },
+  dataDir: "/usr/share/elasticsearch/data",
+  healthcheck: {
+    command: (host) =>
+      `curl -fsS 'http://${host}:9200/_cluster/health?wait_for_status=yellow&timeout=5s' | grep -q '"timed_out":false'`,
+    intervalMs: 2_000,
+    timeoutMs: 10_000,
+    retries: 90,
+    startPeriodMs: 0,
+  },
+  startupTimeoutMs: 180_000,
+  memoryMiB: 1_280,
+  stopTimeoutSeconds: 30,
+  dependsOn: [],
+  absentTools: [],
+  url: (host, port) => `http://${host}:${port}`,
+  client: {
+    async connect({ url }) {
+      const client = new Client({ node: url });
+      await client.ping();
+      return client;
+    },
+    close: (client) => client.close(),
+  },
+});

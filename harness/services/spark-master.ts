@@ -1,0 +1,29 @@
+import { SparkUi } from "../clients/spark-ui.ts";
+import { defineService } from "../service-spec.ts";
+
+export const sparkMaster = defineService<SparkUi>({
+  name: "spark-master",
+  upstreamImage: "apache/spark:3.5.8-scala2.12-java17-python3-ubuntu",
+  lookalike: { recipe: "spark", base: "bookworm" },
+  port: 7077,
+  extraPorts: [8080],
+  environment: { SPARK_MASTER_HOST: "spark-master", SPARK_DAEMON_MEMORY: "256m" },
+  command: ["/opt/spark/bin/spark-class", "org.apache.spark.deploy.master.Master"],
+  healthcheck: {
+    command: (host) => `wget -qO- http://${host}:8080/ | grep -q ALIVE`,
+    intervalMs: 2_000,
+    timeoutMs: 5_000,
+    retries: 60,
+    startPeriodMs: 0,
+  },
+  startupTimeoutMs: 120_000,
+  memoryMiB: 768,
+  stopTimeoutSeconds: 10,
+  dependsOn: [],
+  absentTools: [],
+  url: (host, port) => `spark://${host}:${port}`,
+  client: {
+    connect: async ({ host, mappedPort }) => new SparkUi(`http://${host}:${mappedPort(8080)}`),
+    close: async () => {},
+  },
+});

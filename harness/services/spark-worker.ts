@@ -1,0 +1,28 @@
+import { SparkUi } from "../clients/spark-ui.ts";
+import { defineService } from "../service-spec.ts";
+
+export const sparkWorker = defineService<SparkUi>({
+  name: "spark-worker",
+  upstreamImage: "apache/spark:3.5.8-scala2.12-java17-python3-ubuntu",
+  lookalike: { recipe: "spark", base: "bookworm" },
+  port: 8081,
+  environment: { SPARK_WORKER_CORES: "1", SPARK_WORKER_MEMORY: "768m", SPARK_DAEMON_MEMORY: "256m" },
+  command: ["/opt/spark/bin/spark-class", "org.apache.spark.deploy.worker.Worker", "spark://spark-master:7077"],
+  healthcheck: {
+    command: (host) => `wget -q -O /dev/null http://${host}:8081/`,
+    intervalMs: 2_000,
+    timeoutMs: 5_000,
+    retries: 60,
+    startPeriodMs: 0,
+  },
+  startupTimeoutMs: 120_000,
+  memoryMiB: 1_536,
+  stopTimeoutSeconds: 10,
+  dependsOn: ["spark-master"],
+  absentTools: [],
+  url: (host, port) => `http://${host}:${port}`,
+  client: {
+    connect: async ({ url }) => new SparkUi(url),
+    close: async () => {},
+  },
+});

@@ -54,6 +54,12 @@ export interface ServiceSpec<Client = unknown> {
   client: ClientFactory<Client>;
 }
 
+/** Healthcheck timing of a service that is up in seconds. */
+export const quickToStart = { intervalMs: 1_000, timeoutMs: 3_000, retries: 60, startPeriodMs: 0 };
+
+/** Healthcheck timing of a JVM service, which may take minutes on a loaded 2-core machine. */
+export const slowToStart = { intervalMs: 2_000, timeoutMs: 10_000, retries: 90, startPeriodMs: 0 };
+
 export function defineService<Client>(spec: ServiceSpec<Client>): ServiceSpec<Client> {
   return spec;
 }

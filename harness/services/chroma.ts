@@ -1,5 +1,5 @@
 import { ChromaClient } from "chromadb";
-import { defineService } from "../service-spec.ts";
+import { defineService, quickToStart } from "../service-spec.ts";
 
 export const chroma = defineService<ChromaClient>({
   name: "chroma",
@@ -12,10 +12,7 @@ export const chroma = defineService<ChromaClient>({
     command: (host) =>
       `bash -c "exec 3<>/dev/tcp/${host}/8000 && ` +
       `printf 'GET /api/v2/heartbeat HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200'"`,
-    intervalMs: 1_000,
-    timeoutMs: 3_000,
-    retries: 60,
-    startPeriodMs: 0,
+    ...quickToStart,
   },
   startupTimeoutMs: 60_000,
   memoryMiB: 512,

@@ -1,5 +1,5 @@
 import { Client } from "@elastic/elasticsearch";
-import { defineService } from "../service-spec.ts";
+import { defineService, slowToStart } from "../service-spec.ts";
 
 export const elasticsearch = defineService<Client>({
   name: "elasticsearch",
@@ -16,10 +16,7 @@ export const elasticsearch = defineService<Client>({
   healthcheck: {
     command: (host) =>
       `curl -fsS 'http://${host}:9200/_cluster/health?wait_for_status=yellow&timeout=5s' | grep -q '"timed_out":false'`,
-    intervalMs: 2_000,
-    timeoutMs: 10_000,
-    retries: 90,
-    startPeriodMs: 0,
+    ...slowToStart,
   },
   startupTimeoutMs: 180_000,
   memoryMiB: 1_280,

@@ -1,5 +1,5 @@
 import neo4j, { type Driver } from "neo4j-driver";
-import { defineService } from "../service-spec.ts";
+import { defineService, slowToStart } from "../service-spec.ts";
 
 export const neo4jUser = "neo4j";
 export const neo4jPassword = "stack-password";
@@ -19,10 +19,7 @@ export const neo4jService = defineService<Driver>({
   dataDir: "/data",
   healthcheck: {
     command: (host) => `wget -q -O /dev/null http://${host}:7474/ || exit 1`,
-    intervalMs: 2_000,
-    timeoutMs: 5_000,
-    retries: 90,
-    startPeriodMs: 0,
+    ...slowToStart,
   },
   startupTimeoutMs: 180_000,
   memoryMiB: 1_280,

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { defineService } from "../service-spec.ts";
+import { defineService, quickToStart } from "../service-spec.ts";
 
 const user = "stack";
 const password = "stack-password";
@@ -15,10 +15,7 @@ export const pgvector = defineService<pg.Client>({
   dataDir: "/var/lib/postgresql/data",
   healthcheck: {
     command: (host) => `pg_isready -h ${host} -p 5432 -U "$POSTGRES_USER" -d "$POSTGRES_DB"`,
-    intervalMs: 1_000,
-    timeoutMs: 3_000,
-    retries: 30,
-    startPeriodMs: 0,
+    ...quickToStart,
   },
   startupTimeoutMs: 60_000,
   memoryMiB: 512,

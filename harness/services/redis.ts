@@ -1,5 +1,5 @@
 import { createClient, type RedisClientType } from "redis";
-import { defineService } from "../service-spec.ts";
+import { defineService, quickToStart } from "../service-spec.ts";
 
 export const redis = defineService<RedisClientType>({
   name: "redis",
@@ -11,10 +11,7 @@ export const redis = defineService<RedisClientType>({
   dataDir: "/data",
   healthcheck: {
     command: (host) => `redis-cli -h ${host} -p 6379 ping | grep -q PONG`,
-    intervalMs: 1_000,
-    timeoutMs: 3_000,
-    retries: 30,
-    startPeriodMs: 0,
+    ...quickToStart,
   },
   startupTimeoutMs: 30_000,
   memoryMiB: 384,

@@ -1,5 +1,5 @@
 import { SparkUi } from "../clients/spark-ui.ts";
-import { defineService } from "../service-spec.ts";
+import { defineService, slowToStart } from "../service-spec.ts";
 
 export const sparkMaster = defineService<SparkUi>({
   name: "spark-master",
@@ -11,10 +11,7 @@ export const sparkMaster = defineService<SparkUi>({
   command: ["/opt/spark/bin/spark-class", "org.apache.spark.deploy.master.Master"],
   healthcheck: {
     command: (host) => `wget -qO- http://${host}:8080/ | grep -q ALIVE`,
-    intervalMs: 2_000,
-    timeoutMs: 5_000,
-    retries: 60,
-    startPeriodMs: 0,
+    ...slowToStart,
   },
   startupTimeoutMs: 120_000,
   memoryMiB: 768,

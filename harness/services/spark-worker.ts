@@ -1,5 +1,5 @@
 import { SparkUi } from "../clients/spark-ui.ts";
-import { defineService } from "../service-spec.ts";
+import { defineService, slowToStart } from "../service-spec.ts";
 
 export const sparkWorker = defineService<SparkUi>({
   name: "spark-worker",
@@ -10,10 +10,7 @@ export const sparkWorker = defineService<SparkUi>({
   command: ["/opt/spark/bin/spark-class", "org.apache.spark.deploy.worker.Worker", "spark://spark-master:7077"],
   healthcheck: {
     command: (host) => `wget -q -O /dev/null http://${host}:8081/`,
-    intervalMs: 2_000,
-    timeoutMs: 5_000,
-    retries: 60,
-    startPeriodMs: 0,
+    ...slowToStart,
   },
   startupTimeoutMs: 120_000,
   memoryMiB: 1_536,

@@ -7,14 +7,22 @@ export interface SparkWorkerState {
   memory: number;
 }
 
-/** The state a Spark master or worker UI serves at /json/. */
+/** An application as the Spark master's /json/ state lists it. */
+export interface SparkAppState {
+  id: string;
+  name: string;
+  state: string;
+}
+
+/** The state a Spark master (status, workers, apps) or worker (id, masterurl) UI serves at /json/. */
 export interface SparkUiState {
   status?: string;
   url?: string;
-  masterurl?: string;
   workers?: SparkWorkerState[];
-  activeapps?: unknown[];
-  completedapps?: unknown[];
+  activeapps?: SparkAppState[];
+  completedapps?: SparkAppState[];
+  id?: string;
+  masterurl?: string;
 }
 
 /** Reads a Spark standalone master's or worker's state from its web UI. */

@@ -6,7 +6,13 @@ export const sparkWorker = defineService<SparkUi>({
   upstreamImage: "apache/spark:3.5.8-scala2.12-java17-python3-ubuntu",
   lookalike: { recipe: "spark", base: "bookworm" },
   port: 8081,
-  environment: { SPARK_WORKER_CORES: "1", SPARK_WORKER_MEMORY: "768m", SPARK_DAEMON_MEMORY: "256m" },
+  environment: {
+    SPARK_WORKER_CORES: "1",
+    SPARK_WORKER_MEMORY: "768m",
+    SPARK_DAEMON_MEMORY: "256m",
+    // After the master restarts (perhaps at a new address), reconnect by its service name, not the old IP.
+    SPARK_DAEMON_JAVA_OPTS: "-Dspark.worker.preferConfiguredMasterAddress=true -Dsun.net.inetaddr.ttl=0",
+  },
   command: ["/opt/spark/bin/spark-class", "org.apache.spark.deploy.worker.Worker", "spark://spark-master:7077"],
   healthcheck: {
     command: (host) => `wget -q -O /dev/null http://${host}:8081/`,

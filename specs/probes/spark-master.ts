@@ -8,7 +8,7 @@ export const sparkMasterProbe: ServiceProbe = {
     expect((await master.state()).status).toBe("ALIVE");
     await workerRegistered(stack);
     await submitLineStats(stack);
-    const completed = (await master.state()).completedapps as Array<{ name: string; state: string }>;
+    const completed = (await master.state()).completedapps ?? [];
     expect(completed.map((app) => [app.name, app.state])).toContainEqual(["stack-harness-line-stats", "FINISHED"]);
   },
   persistence: clusterRecovers,

@@ -19,15 +19,20 @@ async function expectedLineStats(): Promise<Record<string, number>> {
   };
 }
 
-/** Waits until the master lists at least one ALIVE worker. */
+/** Waits until the master lists the running spark-worker, by its current id, as ALIVE. */
 export async function workerRegistered(stack: Stack): Promise<void> {
   const master = await stack.client("spark-master");
+  const worker = await stack.client("spark-worker");
   await expect
-    .poll(async () => (await master.state()).workers?.filter((worker) => worker.state === "ALIVE").length ?? 0, {
-      timeout: 120_000,
-      interval: 1_000,
-    })
-    .toBeGreaterThan(0);
+    .poll(
+      async () => {
+        const { id } = await worker.state();
+        const alive = (await master.state()).workers?.filter((entry) => entry.state === "ALIVE") ?? [];
+        return alive.map((entry) => entry.id).includes(id ?? "");
+      },
+      { timeout: 120_000, interval: 1_000 },
+    )
+    .toBe(true);
 }
 
 /** Submits the fixture job from a client container on the network to spark://spark-master:7077. */

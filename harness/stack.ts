@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { ContainerRuntimeClient, ExecResult } from "testcontainers";
 import { catalog, serviceNames, specOf, type ClientOf, type ServiceName } from "./catalog.ts";
+import { inDependencyOrder } from "./dependency-order.ts";
 import { connectEngine } from "./engine.ts";
 import { StackError } from "./errors.ts";
 import { ensureImage } from "./ensure-image.ts";
@@ -84,45 +85,31 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   const network = `stack-harness-${runId}`;
   const services = new Map<Names, ServiceContainer>();
   const bootMs = {} as Record<Names, number>;
+  const startOne = async (name: Names) => {
+    const spec = specOf(name);
+    const image = resolveImage(spec, track);
+    await ensureImage(engine, name, image, track, () => report(name, "pulling"));
+    throwIfInterrupted(signal);
+    const volume = spec.dataDir ? `${network}-${name}` : undefined;
+    if (volume) await engine.container.dockerode.createVolume({ Name: volume, Labels: runLabels(runId) });
+    const startupTimeoutMs = startupTimeout(options.startupTimeoutMs, name);
+    const service = new ServiceContainer(spec, { runId, network, volume, image, startupTimeoutMs });
+    services.set(name, service);
+    report(name, "starting");
+    const serviceStarted = Date.now();
+    try {
+      await service.start();
+    } catch (error) {
+      report(name, "failed");
+      throw error;
+    }
+    bootMs[name] = Date.now() - serviceStarted;
+    report(name, "healthy");
+  };
   try {
     throwIfInterrupted(signal);
     await engine.container.dockerode.createNetwork({ Name: network, Driver: "bridge", Labels: runLabels(runId) });
-    const started = new Map<Names, Promise<void>>();
-    const start = (name: Names): Promise<void> => {
-      let pending = started.get(name);
-      if (!pending) {
-        pending = (async () => {
-          const spec = specOf(name);
-          await Promise.all(spec.dependsOn.map((dependency) => start(dependency as Names)));
-          const image = resolveImage(spec, track);
-          await ensureImage(engine, name, image, track, () => report(name, "pulling"));
-          throwIfInterrupted(signal);
-          const volume = spec.dataDir ? `${network}-${name}` : undefined;
-          if (volume) await engine.container.dockerode.createVolume({ Name: volume, Labels: runLabels(runId) });
-          const service = new ServiceContainer(spec, {
-            runId,
-            network,
-            volume,
-            image,
-            startupTimeoutMs: startupTimeout(options.startupTimeoutMs, name),
-          });
-          services.set(name, service);
-          report(name, "starting");
-          const serviceStarted = Date.now();
-          try {
-            await service.start();
-          } catch (error) {
-            report(name, "failed");
-            throw error;
-          }
-          bootMs[name] = Date.now() - serviceStarted;
-          report(name, "healthy");
-        })();
-        started.set(name, pending);
-      }
-      return pending;
-    };
-    const outcomes = await Promise.allSettled(names.map(start));
+    const outcomes = await inDependencyOrder(names, (name) => specOf(name).dependsOn as Names[], startOne);
     throwIfInterrupted(signal);
     const failure = outcomes.find((outcome) => outcome.status === "rejected");
     if (failure) throw failure.reason;

@@ -1,6 +1,8 @@
 import { chroma } from "./services/chroma.ts";
 import { elasticsearch } from "./services/elasticsearch.ts";
+import { modelRegistry } from "./services/model-registry.ts";
 import { neo4jService } from "./services/neo4j.ts";
+import { ollama } from "./services/ollama.ts";
 import { pgvector } from "./services/pgvector.ts";
 import { redis } from "./services/redis.ts";
 import { sparkMaster } from "./services/spark-master.ts";
@@ -9,6 +11,8 @@ import type { ServiceSpec } from "./service-spec.ts";
 
 /** Every service the harness knows, by compose service name. */
 export const catalog = {
+  ollama,
+  "model-registry": modelRegistry,
   pgvector,
   redis,
   neo4j: neo4jService,

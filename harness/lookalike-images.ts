@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { serviceNames, specOf, type ServiceName } from "./catalog.ts";
 import { StackError } from "./errors.ts";
 import { lookalikeRecipe } from "./images.ts";
+import { packagePath } from "./package-root.ts";
 import { selectServices } from "./selection.ts";
 
-const imagesDir = fileURLToPath(new URL("../images/", import.meta.url));
+const imagesDir = packagePath("images/");
 
 /**
  * The base image a look-alike builds FROM: `STACK_HARNESS_BASE_TRIXIE` (e.g. debian:trixie-slim

@@ -1,8 +1,10 @@
+import { statSync } from "node:fs";
 import { GenericContainer, Wait, type ExecResult, type StartedTestContainer } from "testcontainers";
 import { StackError } from "./errors.ts";
 import { runLabels, serviceLabel } from "./labels.ts";
 import { LogTail } from "./log-tail.ts";
 import type { ServiceSpec } from "./service-spec.ts";
+import type { StackSettings } from "./settings.ts";
 
 const logLinesOnFailure = 50;
 
@@ -12,6 +14,7 @@ export interface ServicePlacement {
   volume: string | undefined;
   image: string;
   startupTimeoutMs: number;
+  settings: StackSettings;
 }
 
 /** One service's container: started, restarted in place, or recreated on its named volume. */
@@ -39,10 +42,12 @@ export class ServiceContainer {
   async start(): Promise<void> {
     const logs = new LogTail(logLinesOnFailure);
     try {
-      this.started = await this.definition().withLogConsumer((stream) => logs.follow(stream)).start();
+      const definition = await this.definition();
+      this.started = await definition.withLogConsumer((stream) => logs.follow(stream)).start();
     } catch (error) {
       throw this.startFailure(error, logs.text());
     }
+    await this.provision();
   }
 
   async restart(): Promise<void> {
@@ -52,6 +57,7 @@ export class ServiceContainer {
       this.started = undefined;
       throw this.startFailure(error, "(the container was removed after the failed restart)");
     }
+    await this.provision();
   }
 
   async recreate(): Promise<void> {
@@ -64,7 +70,11 @@ export class ServiceContainer {
     return this.container.exec(["sh", "-c", command]);
   }
 
-  private definition(): GenericContainer {
+  private async provision(): Promise<void> {
+    await this.spec.provision?.({ exec: (command) => this.exec(command), settings: this.placement.settings });
+  }
+
+  private async definition(): Promise<GenericContainer> {
     const { spec, placement } = this;
     const definition = new GenericContainer(placement.image)
       .withName(`stack-harness-${placement.runId}-${spec.name}`)
@@ -85,6 +95,10 @@ export class ServiceContainer {
       .withStartupTimeout(placement.startupTimeoutMs);
     if (placement.volume && spec.dataDir) definition.withBindMounts([{ source: placement.volume, target: spec.dataDir }]);
     if (spec.command) definition.withCommand(spec.command);
+    for (const { source, target } of (await spec.files?.()) ?? []) {
+      if (statSync(source).isDirectory()) definition.withCopyDirectoriesToContainer([{ source, target }]);
+      else definition.withCopyFilesToContainer([{ source, target }]);
+    }
     return definition;
   }
 

@@ -1,3 +1,5 @@
+import type { StackSettings } from "./settings.ts";
+
 /** How a service's healthcheck runs, as in docker-compose.yml. */
 export interface HealthCheckSpec {
   /** Shell command for a given host: `127.0.0.1` inside the container, the alias from a sibling. */
@@ -13,6 +15,13 @@ export interface ClientTarget {
   url: string;
   host: string;
   mappedPort(containerPort: number): number;
+}
+
+/** What a service's provisioning step may use. */
+export interface ProvisionTarget {
+  /** Runs a shell command in the service's container. */
+  exec(command: string): Promise<{ exitCode: number; output: string }>;
+  settings: StackSettings;
 }
 
 /** The client a service hands out. */
@@ -49,6 +58,10 @@ export interface ServiceSpec<Client = unknown> {
   dependsOn: string[];
   /** Tools the upstream image does not contain; healthchecks must not use them. */
   absentTools: string[];
+  /** Host files or directories copied into the container before it starts. */
+  files?: () => Promise<Array<{ source: string; target: string }>>;
+  /** Runs once the container is healthy, after every start, restart and recreate; must be idempotent. */
+  provision?: (target: ProvisionTarget) => Promise<void>;
   /** Connection URL for a host and port (host endpoint or in-network endpoint). */
   url(host: string, port: number): string;
   client: ClientFactory<Client>;

@@ -11,6 +11,7 @@ import { removeRun } from "./cleanup.ts";
 import { ServiceContainer } from "./service-container.ts";
 import type { ClientFactory } from "./service-spec.ts";
 import { selectServices } from "./selection.ts";
+import { resolveSettings } from "./settings.ts";
 
 /** Where a client reaches a service. */
 export interface Endpoint {
@@ -54,6 +55,14 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    */
   onProgress?: (progress: BootProgress) => void;
   /**
+   * The model Ollama pulls at boot, unless its volume holds it already; a model of the stack's
+   * own registry (`model-registry:5000/...`) is pulled with --insecure.
+   * @default process.env.STACK_HARNESS_OLLAMA_MODEL, else "smollm2:135m" (upstream images) or
+   * "model-registry:5000/library/tiny-llama:latest" (look-alike images)
+   * @example bootStack({ ollamaModel: "all-minilm" })
+   */
+  ollamaModel?: string;
+  /**
    * Aborts the boot: what it started is removed and bootStack rejects.
    * @default none
    * @example bootStack({ signal: AbortSignal.timeout(300_000) })
@@ -71,6 +80,7 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   const bootStarted = Date.now();
   const names = selectServices(options.services ?? (serviceNames as Names[]));
   const track = imageTrack(options.images);
+  const settings = resolveSettings(options, track);
   const { signal } = options;
   const engine = await connectEngine();
   const runId = randomBytes(4).toString("hex");
@@ -93,7 +103,7 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
     const volume = spec.dataDir ? `${network}-${name}` : undefined;
     if (volume) await engine.container.dockerode.createVolume({ Name: volume, Labels: runLabels(runId) });
     const startupTimeoutMs = startupTimeout(options.startupTimeoutMs, name);
-    const service = new ServiceContainer(spec, { runId, network, volume, image, startupTimeoutMs });
+    const service = new ServiceContainer(spec, { runId, network, volume, image, startupTimeoutMs, settings });
     services.set(name, service);
     report(name, "starting");
     const serviceStarted = Date.now();

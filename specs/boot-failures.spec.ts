@@ -33,7 +33,7 @@ describe("a boot that cannot succeed", () => {
 
   it("lists the valid names for an unknown service", async () => {
     await expect(bootStack({ services: ["postgres" as ServiceName] })).rejects.toThrow(
-      /postgres: is not a service of the catalog\.\nFix: use one of: pgvector, redis, neo4j, chroma, elasticsearch, spark-master, spark-worker\./,
+      /postgres: is not a service of the catalog\.\nFix: use one of: ollama, model-registry, pgvector, redis, neo4j, chroma, elasticsearch, spark-master, spark-worker\./,
     );
   });
 

@@ -31,9 +31,13 @@ describe.each(servicesUnderTest)("%s", (name) => {
       const found = await stack().exec(name, `command -v ${tool}`);
       expect(found.exitCode, `${tool} is in the image at ${found.output.trim()}`).not.toBe(0);
     }
-    const tool = words.find((word) => word.length > 0)!;
+    const tool = healthcheck.replace(/^(\w+=\S*\s+)+/, "").split(/\s+/)[0]!;
     expect((await stack().exec(name, `command -v ${tool}`)).exitCode).toBe(0);
   });
+
+  for (const [title, check] of Object.entries(probes[name].extras?.healthcheck ?? {})) {
+    it(title, () => check(stack()));
+  }
 
   const trap = probes[name].healthTrap;
   if (trap) {

@@ -10,7 +10,7 @@ describe("selecting services", () => {
 
   it("names an unknown service and lists the valid names", () => {
     expect(() => selectServices(["postgres" as ServiceName])).toThrow(
-      /postgres: is not a service of the catalog\.\nFix: use one of: pgvector, redis, neo4j, chroma, elasticsearch, spark-master, spark-worker\./,
+      /postgres: is not a service of the catalog\.\nFix: use one of: ollama, model-registry, pgvector, redis, neo4j, chroma, elasticsearch, spark-master, spark-worker\./,
     );
   });
 

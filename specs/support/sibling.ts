@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { GenericContainer, type StartedTestContainer } from "testcontainers";
 import { specOf, type ServiceName } from "../../harness/catalog.ts";
 import { runLabels } from "../../harness/labels.ts";
@@ -12,7 +13,7 @@ export interface SiblingOptions {
 
 /**
  * A second container of a service's image on the stack network, with the service's
- * environment but without its server: a client beside the service, or a server that is down.
+ * environment and files but without its server: a client beside it, or a server that is down.
  */
 export async function startSibling(stack: Stack, name: ServiceName, options: SiblingOptions = {}): Promise<StartedTestContainer> {
   const spec = specOf(name);
@@ -23,7 +24,10 @@ export async function startSibling(stack: Stack, name: ServiceName, options: Sib
     .withEntrypoint(["sleep"])
     .withCommand(["900"]);
   if (options.alias) sibling.withNetworkAliases(options.alias);
-  if (options.files) sibling.withCopyFilesToContainer(options.files.map(({ source, target }) => ({ source, target, mode: 0o644 })));
+  for (const { source, target } of [...((await spec.files?.()) ?? []), ...(options.files ?? [])]) {
+    if (statSync(source).isDirectory()) sibling.withCopyDirectoriesToContainer([{ source, target }]);
+    else sibling.withCopyFilesToContainer([{ source, target, mode: 0o644 }]);
+  }
   return sibling.start();
 }
 

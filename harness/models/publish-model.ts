@@ -5,16 +5,11 @@
 //   OUTDIR/manifests/<namespace>/<name>/<tag>    the manifest (Docker manifest v2 schema 2)
 //
 // Output is deterministic (no timestamps), so the same GGUF gives the same digests.
-//
-// CLI:
-//   node images/model-registry/publish.ts GGUF [NAMESPACE/]NAME[:TAG] OUTDIR
-//        [--params JSON] [--template TEXT] [--system TEXT] [--license TEXT]
 // Defaults: namespace "library", tag "latest", params {"num_predict":16}, template "{{ .Prompt }}".
 
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 
 export const MEDIA_TYPES = {
   manifest: "application/vnd.docker.distribution.manifest.v2+json",
@@ -197,56 +192,4 @@ export function publishModel(opts: PublishOptions): PublishResult {
   writeFileSync(`${manifestPath}.tmp`, manifestBytes);
   renameSync(`${manifestPath}.tmp`, manifestPath);
   return { reference: `${repo}:${tag}`, manifestPath, manifestDigest: digestOf(manifestBytes), config: configDesc, layers };
-}
-
-function usage(): never {
-  console.error(
-    "usage: node images/model-registry/publish.ts GGUF [NAMESPACE/]NAME[:TAG] OUTDIR\n" +
-      "         [--params JSON|none] [--template TEXT|none] [--system TEXT] [--license TEXT]",
-  );
-  process.exit(2);
-}
-
-function main(argv: string[]): void {
-  const positional: string[] = [];
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? "";
-    if (a.startsWith("--")) {
-      const v = argv[++i];
-      if (v === undefined) usage();
-      flags[a.slice(2)] = v;
-    } else positional.push(a);
-  }
-  const [gguf, ref, outDir] = positional;
-  if (!gguf || !ref || !outDir || positional.length !== 3) usage();
-  const colon = ref.lastIndexOf(":");
-  const name = colon > 0 ? ref.slice(0, colon) : ref;
-  const tag = colon > 0 ? ref.slice(colon + 1) : "latest";
-  const opt = (k: string) => (flags[k] === undefined ? undefined : flags[k] === "none" ? null : flags[k]);
-  const paramsFlag = opt("params");
-  const result = publishModel({
-    gguf,
-    name,
-    tag,
-    outDir,
-    params: paramsFlag === undefined || paramsFlag === null ? paramsFlag : (JSON.parse(paramsFlag) as Record<string, unknown>),
-    template: opt("template"),
-    system: opt("system"),
-    license: opt("license"),
-  });
-  const model = result.layers[0];
-  console.log(
-    `published ${result.reference}: manifest ${result.manifestDigest}, model ${model?.digest} (${model?.size} bytes), ` +
-      `${result.layers.length} layers + config`,
-  );
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  try {
-    main(process.argv.slice(2));
-  } catch (err) {
-    console.error(`publish: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  }
 }

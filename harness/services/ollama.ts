@@ -1,0 +1,43 @@
+import { Ollama } from "ollama";
+import { StackError } from "../errors.ts";
+import { defineService, quickToStart } from "../service-spec.ts";
+
+export const ollama = defineService<Ollama>({
+  name: "ollama",
+  upstreamImage: "ollama/ollama:0.32.15",
+  lookalike: { base: "bookworm" },
+  port: 11434,
+  environment: { OLLAMA_KEEP_ALIVE: "10m" },
+  dataDir: "/root/.ollama",
+  healthcheck: {
+    // `ollama --version` passes with the server down; `ollama list` asks the server.
+    command: (host) => `OLLAMA_HOST=${host}:11434 ollama list`,
+    ...quickToStart,
+  },
+  startupTimeoutMs: 600_000,
+  memoryMiB: 2_048,
+  stopTimeoutSeconds: 10,
+  dependsOn: ["model-registry"],
+  absentTools: ["curl", "wget", "nc"],
+  url: (host, port) => `http://${host}:${port}`,
+  client: {
+    connect: async ({ url }) => new Ollama({ host: url }),
+    close: async (client) => client.abort(),
+  },
+  async provision({ exec, settings }) {
+    const model = settings.ollamaModel;
+    if ((await exec(`ollama show ${model} >/dev/null`)).exitCode === 0) return;
+    const insecure = model.startsWith("model-registry:") ? "--insecure " : "";
+    const pulled = await exec(`ollama pull ${insecure}${model}`);
+    if (pulled.exitCode !== 0) {
+      throw new StackError({
+        service: "ollama",
+        problem: `could not pull the model ${model} (exit ${pulled.exitCode}).`,
+        fix:
+          "check the model name and that its registry is reachable, or choose another model with " +
+          "STACK_HARNESS_OLLAMA_MODEL (model-registry:5000/library/tiny-llama:latest needs no network).",
+        details: pulled.output.split(/\r|\n/).filter(Boolean).slice(-10).join("\n"),
+      });
+    }
+  },
+});

@@ -1,0 +1,77 @@
+import { expect } from "vitest";
+import type { Stack } from "../../harness/stack.ts";
+import { run, startSibling } from "../support/sibling.ts";
+import type { ServiceProbe } from "./probe.ts";
+
+/** The model the stack pulled at boot, as Ollama lists it. */
+export async function stackModel(stack: Stack): Promise<{ name: string; digest: string; modified_at: Date }> {
+  const client = await stack.client("ollama");
+  const { models } = await client.list();
+  expect(models, "Ollama lists no model: the boot-time pull did not happen").toHaveLength(1);
+  return models[0]!;
+}
+
+/** The embedding width the model declares. */
+async function embeddingLength(stack: Stack, model: string): Promise<number> {
+  const client = await stack.client("ollama");
+  const info = (await client.show({ model })).model_info as unknown as Record<string, unknown>;
+  const key = Object.keys(info).find((name) => name.endsWith(".embedding_length"));
+  return Number(info[key!]);
+}
+
+async function registryRequests(stack: Stack): Promise<number> {
+  return (await (await stack.client("model-registry")).stats()).total;
+}
+
+let requestsBeforeRestart = 0;
+
+export const ollamaProbe: ServiceProbe = {
+  async roundTrip(stack) {
+    const client = await stack.client("ollama");
+    const { name: model } = await stackModel(stack);
+
+    const generated = await client.generate({ model, prompt: "Say something.", options: { num_predict: 8 } });
+    expect(generated.eval_count).toBe(8);
+    expect(generated.done_reason).toBe("length");
+    expect(typeof generated.response).toBe("string");
+
+    const chat = await client.chat({
+      model,
+      messages: [{ role: "user", content: "Hello" }],
+      options: { num_predict: 6 },
+    });
+    expect(chat.message.role).toBe("assistant");
+    expect(chat.eval_count).toBe(6);
+
+    const { embeddings } = await client.embed({ model, input: ["first text", "second text"] });
+    const width = await embeddingLength(stack, model);
+    expect(width).toBeGreaterThan(0);
+    expect(embeddings.map((vector) => vector.length)).toEqual([width, width]);
+    expect(embeddings[0]).not.toEqual(embeddings[1]);
+  },
+
+  persistence: {
+    what: "the pulled model, with no second pull",
+    before: async (stack) => {
+      await stackModel(stack);
+      requestsBeforeRestart = await registryRequests(stack);
+    },
+    after: async (stack) => {
+      const model = await stackModel(stack);
+      const client = await stack.client("ollama");
+      const generated = await client.generate({ model: model.name, prompt: "Again.", options: { num_predict: 4 } });
+      expect(generated.eval_count).toBe(4);
+      expect(await registryRequests(stack)).toBe(requestsBeforeRestart);
+    },
+  },
+
+  extras: {
+    healthcheck: {
+      "is not checked with `ollama --version`, which passes where no server runs": async (stack) => {
+        const serverDown = await startSibling(stack, "ollama");
+        expect((await run(serverDown, "ollama --version")).exitCode).toBe(0);
+        expect((await run(serverDown, "OLLAMA_HOST=127.0.0.1:11434 ollama list")).exitCode).not.toBe(0);
+      },
+    },
+  },
+};

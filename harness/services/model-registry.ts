@@ -20,6 +20,7 @@ export const modelRegistry = defineService<ModelRegistry>({
   files: async () => [
     { source: server, target: "/srv/model-registry/server.mjs" },
     { source: await publishedModels(), target: "/models" },
+    ...(process.env.STACK_HARNESS_MODELS_DIR ? [{ source: process.env.STACK_HARNESS_MODELS_DIR, target: "/models" }] : []),
   ],
   healthcheck: {
     command: (host) => `node /srv/model-registry/server.mjs --check ${host}`,

@@ -26,10 +26,22 @@ async function removeLabelled(engine: ContainerRuntimeClient, label: string): Pr
     containers.map((container) => ignoreMissing(docker.getContainer(container.Id).remove({ force: true, v: true }))),
   );
   const networks = await docker.listNetworks({ filters });
-  await Promise.all(networks.map((network) => ignoreMissing(docker.getNetwork(network.Id).remove())));
+  await Promise.all(networks.map((network) => removeNetwork(engine, network.Id)));
   const { Volumes: volumes } = await docker.listVolumes({ filters });
   await Promise.all((volumes ?? []).map((volume) => ignoreMissing(docker.getVolume(volume.Name).remove())));
   return { containers: containers.length, networks: networks.length, volumes: (volumes ?? []).length };
+}
+
+/** The engine may release a removed container's endpoint a moment later (403 "active endpoints"). */
+async function removeNetwork(engine: ContainerRuntimeClient, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ignoreMissing(engine.container.dockerode.getNetwork(id).remove());
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 403 || attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 /** Gone already (404) or being removed by another sweep (409) is what a removal wants. */

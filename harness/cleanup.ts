@@ -22,10 +22,19 @@ async function removeLabelled(engine: ContainerRuntimeClient, label: string): Pr
   const docker = engine.container.dockerode;
   const filters = JSON.stringify({ label: [label] });
   const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(
-    containers.map((container) => ignoreMissing(docker.getContainer(container.Id).remove({ force: true, v: true }))),
-  );
   const networks = await docker.listNetworks({ filters });
+  const ours = new Set(networks.map((network) => network.Name));
+  await Promise.all(
+    containers.map(async (container) => {
+      // Leaving the network first, while the container exists, keeps a kill racing a healthcheck
+      // exec from leaving a stale endpoint that blocks the network's removal.
+      const attached = Object.keys(container.NetworkSettings?.Networks ?? {}).filter((name) => ours.has(name));
+      await Promise.all(
+        attached.map((name) => docker.getNetwork(name).disconnect({ Container: container.Id, Force: true }).catch(() => {})),
+      );
+      await ignoreMissing(docker.getContainer(container.Id).remove({ force: true, v: true }));
+    }),
+  );
   await Promise.all(networks.map((network) => removeNetwork(engine, network.Id)));
   const { Volumes: volumes } = await docker.listVolumes({ filters });
   await Promise.all((volumes ?? []).map((volume) => ignoreMissing(docker.getVolume(volume.Name).remove())));

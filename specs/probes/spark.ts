@@ -50,9 +50,9 @@ export async function submitLineStats(stack: Stack): Promise<void> {
       client,
       `/opt/spark/bin/spark-submit --master ${stack.networkEndpoint("spark-master").url} ` +
         `--conf spark.driver.host=${alias} --driver-memory 512m --executor-memory 512m ` +
-        `/tmp/job/line_stats.py /tmp/job/corpus.txt 2>&1`,
+        `/tmp/job/line_stats.py /tmp/job/corpus.txt`,
     );
-    const result = submitted.output.split("\n").find((line) => line.startsWith("RESULT "));
+    const result = submitted.stdout.split("\n").find((line) => line.startsWith("RESULT "));
     expect(result, `spark-submit exited ${submitted.exitCode}:\n${submitted.output.slice(-3000)}`).toBeDefined();
     expect(JSON.parse(result!.slice("RESULT ".length))).toEqual(await expectedLineStats());
     expect(submitted.exitCode).toBe(0);

@@ -31,7 +31,10 @@ export async function startSibling(stack: Stack, name: ServiceName, options: Sib
   return sibling.start();
 }
 
-export async function run(container: StartedTestContainer, command: string): Promise<{ exitCode: number; output: string }> {
-  const { exitCode, output } = await container.exec(["sh", "-c", command]);
-  return { exitCode, output };
+export async function run(
+  container: StartedTestContainer,
+  command: string,
+): Promise<{ exitCode: number; output: string; stdout: string }> {
+  const { exitCode, output, stdout } = await container.exec(["sh", "-c", command]);
+  return { exitCode, output, stdout };
 }

@@ -32,10 +32,7 @@ export default class StackReportReporter implements Reporter {
 function closingLine(modules: ReadonlyArray<TestModule>): string {
   const states = modules.flatMap((module) => [...module.children.allTests()].map((test) => test.result().state));
   const count = (state: string) => states.filter((s) => s === state).length;
-  const broken = modules.filter(
-    (module) =>
-      module.state() === "failed" && ![...module.children.allTests()].some((test) => test.result().state === "failed"),
-  ).length;
+  const broken = modules.filter(failedOutsideTests).length;
   return `Tests: ${count("passed")} passed, ${count("failed") + broken} failed, ${count("skipped")} skipped`;
 }
 
@@ -53,11 +50,12 @@ export function buildReport(modules: ReadonlyArray<TestModule>): StackReport {
     }
     const property = basename(module.moduleId).replace(/\.spec\.ts$/, "") as Property;
     if (!properties.includes(property)) continue;
+    const brokenOutsideTests = failedOutsideTests(module);
     for (const suite of module.children.suites()) {
       const name = suite.name as ServiceName;
       if (!(name in services)) continue;
       const states = [...suite.children.allTests()].map((test) => test.result().state);
-      const failed = states.includes("failed") || suite.state() === "failed" || module.state() === "failed";
+      const failed = states.includes("failed") || suite.state() === "failed" || brokenOutsideTests;
       const passed = states.length > 0 && states.every((state) => state === "passed");
       services[name][property] = failed ? "failed" : passed ? "passed" : services[name][property];
     }
@@ -67,6 +65,11 @@ export function buildReport(modules: ReadonlyArray<TestModule>): StackReport {
     bootMs,
     ...(memoryBytes === undefined ? {} : { stackMemoryMiB: Math.round(memoryBytes / 2 ** 20) }),
   };
+}
+
+/** A file that failed although none of its tests did: its boot (beforeAll) or teardown failed. */
+function failedOutsideTests(module: TestModule): boolean {
+  return module.state() === "failed" && ![...module.children.allTests()].some((test) => test.result().state === "failed");
 }
 
 function printTable(report: StackReport): void {

@@ -2,7 +2,13 @@
 export const harnessLabel = "stack-harness";
 export const runLabel = "stack-harness.run";
 export const serviceLabel = "stack-harness.service";
+export const cacheLabel = "stack-harness.cache";
 
 export function runLabels(runId: string): Record<string, string> {
   return { [harnessLabel]: "true", [runLabel]: runId };
+}
+
+/** Labels of a volume that outlives its stack as a cache (removed by `stack-harness down`). */
+export function cacheLabels(service: string): Record<string, string> {
+  return { [harnessLabel]: "true", [cacheLabel]: service };
 }

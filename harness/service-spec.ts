@@ -49,6 +49,11 @@ export interface ServiceSpec<Client = unknown> {
   command?: string[];
   /** Directory kept on the service's named volume; none for a stateless service. */
   dataDir?: string;
+  /**
+   * Whether the volume outlives the stack as a cache for later boots, named
+   * stack-harness-cache-<name> (removed by `stack-harness down`); else it goes with the stack.
+   */
+  keepData?: boolean;
   healthcheck: HealthCheckSpec;
   startupTimeoutMs: number;
   /** Container memory cap. */

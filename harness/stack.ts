@@ -6,12 +6,12 @@ import { connectEngine } from "./engine.ts";
 import { StackError } from "./errors.ts";
 import { ensureImage } from "./ensure-image.ts";
 import { imageTrack, resolveImage, type ImageTrack } from "./images.ts";
-import { runLabels } from "./labels.ts";
+import { cacheLabels, runLabels } from "./labels.ts";
 import { removeRun } from "./cleanup.ts";
 import { ServiceContainer } from "./service-container.ts";
 import type { ClientFactory } from "./service-spec.ts";
 import { selectServices } from "./selection.ts";
-import { resolveSettings } from "./settings.ts";
+import { resolveSettings, type StackSettings } from "./settings.ts";
 
 /** Where a client reaches a service. */
 export interface Endpoint {
@@ -100,8 +100,11 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
     const image = resolveImage(spec, track);
     await ensureImage(engine, name, image, track, () => report(name, "pulling"));
     throwIfInterrupted(signal);
-    const volume = spec.dataDir ? `${network}-${name}` : undefined;
-    if (volume) await engine.container.dockerode.createVolume({ Name: volume, Labels: runLabels(runId) });
+    const volume = !spec.dataDir ? undefined : spec.keepData ? `stack-harness-cache-${name}` : `${network}-${name}`;
+    if (volume) {
+      const Labels = spec.keepData ? cacheLabels(name) : runLabels(runId);
+      await engine.container.dockerode.createVolume({ Name: volume, Labels });
+    }
     const startupTimeoutMs = startupTimeout(options.startupTimeoutMs, name);
     const service = new ServiceContainer(spec, { runId, network, volume, image, startupTimeoutMs, settings });
     services.set(name, service);
@@ -130,7 +133,7 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   } finally {
     signal?.removeEventListener("abort", removeOnAbort);
   }
-  return new Stack(engine, runId, network, names, services, bootMs);
+  return new Stack(engine, runId, network, names, services, bootMs, settings);
 }
 
 function throwIfInterrupted(signal: AbortSignal | undefined): void {
@@ -165,8 +168,10 @@ export class Stack<Names extends ServiceName = ServiceName> {
   /** The private network every service is attached to; app containers may join it. */
   readonly network: string;
   readonly services: readonly Names[];
-  /** Milliseconds from container start to healthy, per service. */
+  /** Milliseconds from container start to healthy (and provisioned), per service. */
   readonly bootMs: Readonly<Record<Names, number>>;
+  /** What the boot resolved: e.g. the model Ollama holds. */
+  readonly settings: StackSettings;
   private readonly engine: ContainerRuntimeClient;
   private readonly containers: Map<Names, ServiceContainer>;
   private readonly clients: Array<() => Promise<void>> = [];
@@ -178,7 +183,9 @@ export class Stack<Names extends ServiceName = ServiceName> {
     services: readonly Names[],
     containers: Map<Names, ServiceContainer>,
     bootMs: Record<Names, number>,
+    settings: StackSettings,
   ) {
+    this.settings = settings;
     this.engine = engine;
     this.runId = runId;
     this.network = network;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootStack, type Stack } from "../harness/stack.ts";
+import { stackModel } from "./probes/ollama.ts";
 
 const texts = [
   "Cats purr on the warm sofa.",
@@ -17,8 +18,7 @@ describe("texts embedded by Ollama, stored in Chroma and pgvector", () => {
   beforeAll(async () => {
     stack = await bootStack({ services: ["model-registry", "ollama", "chroma", "pgvector"] });
     const ollama = await stack.client("ollama");
-    const { models } = await ollama.list();
-    const model = models[0]!.name;
+    const { name: model } = await stackModel(stack);
     vectors = (await ollama.embed({ model, input: texts })).embeddings;
     queryVector = (await ollama.embed({ model, input: query })).embeddings[0]!;
   });

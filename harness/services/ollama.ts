@@ -9,6 +9,7 @@ export const ollama = defineService<Ollama>({
   port: 11434,
   environment: { OLLAMA_KEEP_ALIVE: "10m" },
   dataDir: "/root/.ollama",
+  keepData: true,
   healthcheck: {
     // `ollama --version` passes with the server down; `ollama list` asks the server.
     command: (host) => `OLLAMA_HOST=${host}:11434 ollama list`,

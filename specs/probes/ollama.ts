@@ -3,12 +3,16 @@ import type { Stack } from "../../harness/stack.ts";
 import { run, startSibling } from "../support/sibling.ts";
 import type { ServiceProbe } from "./probe.ts";
 
-/** The model the stack pulled at boot, as Ollama lists it. */
-export async function stackModel(stack: Stack): Promise<{ name: string; digest: string; modified_at: Date }> {
+/** The model the boot made available, as Ollama lists it. */
+export async function stackModel(stack: Pick<Stack<"ollama">, "client" | "settings">): Promise<{ name: string; digest: string }> {
   const client = await stack.client("ollama");
   const { models } = await client.list();
-  expect(models, "Ollama lists no model: the boot-time pull did not happen").toHaveLength(1);
-  return models[0]!;
+  const wanted = stack.settings.ollamaModel.includes(":", stack.settings.ollamaModel.lastIndexOf("/") + 1)
+    ? stack.settings.ollamaModel
+    : `${stack.settings.ollamaModel}:latest`;
+  const model = models.find((listed) => listed.name === wanted);
+  expect(model, `Ollama does not list ${wanted}: the boot-time pull did not happen`).toBeDefined();
+  return model!;
 }
 
 /** The embedding width the model declares. */

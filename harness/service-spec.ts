@@ -67,6 +67,8 @@ export interface ServiceSpec<Client = unknown> {
   files?: () => Promise<Array<{ source: string; target: string }>>;
   /** Runs once the container is healthy, after every start, restart and recreate; must be idempotent. */
   provision?: (target: ProvisionTarget) => Promise<void>;
+  /** The variables an app container on the stack network expects, from the in-network URL. */
+  appEnvironment?: (url: string) => Record<string, string>;
   /** Connection URL for a host and port (host endpoint or in-network endpoint). */
   url(host: string, port: number): string;
   client: ClientFactory<Client>;

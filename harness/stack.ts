@@ -213,6 +213,17 @@ export class Stack<Names extends ServiceName = ServiceName> {
     return { host: spec.name, port: spec.port, url: spec.url(spec.name, spec.port) };
   }
 
+  /**
+   * The variables an app container on `network` expects (OLLAMA_BASE_URL, DATABASE_URL, REDIS_URL,
+   * NEO4J_URI, CHROMA_URL, ELASTICSEARCH_URL, SPARK_MASTER, ...), for the services of this stack.
+   */
+  appEnvironment(): Record<string, string> {
+    return Object.assign(
+      {},
+      ...this.services.map((name) => this.service(name).spec.appEnvironment?.(this.networkEndpoint(name).url) ?? {}),
+    );
+  }
+
   /** A connected client from the library users use (pg.Client, a node-redis client, ...), closed by stop(). */
   async client<Name extends Names>(name: Name): Promise<ClientOf<Name>> {
     const factory = catalog[name].client as unknown as ClientFactory<ClientOf<Name>>;

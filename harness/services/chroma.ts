@@ -19,6 +19,7 @@ export const chroma = defineService<ChromaClient>({
   stopTimeoutSeconds: 10,
   dependsOn: [],
   absentTools: ["curl", "wget", "python3", "nc"],
+  appEnvironment: (url) => ({ CHROMA_URL: url }),
   url: (host, port) => `http://${host}:${port}`,
   client: {
     async connect({ host, mappedPort }) {

@@ -23,6 +23,7 @@ export const elasticsearch = defineService<Client>({
   stopTimeoutSeconds: 30,
   dependsOn: [],
   absentTools: [],
+  appEnvironment: (url) => ({ ELASTICSEARCH_URL: url }),
   url: (host, port) => `http://${host}:${port}`,
   client: {
     async connect({ url }) {

@@ -26,6 +26,7 @@ export const neo4jService = defineService<Driver>({
   stopTimeoutSeconds: 30,
   dependsOn: [],
   absentTools: ["curl", "nc"],
+  appEnvironment: (url) => ({ NEO4J_URI: url, NEO4J_USERNAME: neo4jUser, NEO4J_PASSWORD: neo4jPassword }),
   url: (host, port) => `bolt://${host}:${port}`,
   client: {
     async connect({ url }) {

@@ -20,6 +20,7 @@ export const ollama = defineService<Ollama>({
   stopTimeoutSeconds: 10,
   dependsOn: ["model-registry"],
   absentTools: ["curl", "wget", "nc"],
+  appEnvironment: (url) => ({ OLLAMA_BASE_URL: url }),
   url: (host, port) => `http://${host}:${port}`,
   client: {
     connect: async ({ url }) => new Ollama({ host: url }),

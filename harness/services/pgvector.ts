@@ -22,6 +22,7 @@ export const pgvector = defineService<pg.Client>({
   stopTimeoutSeconds: 10,
   dependsOn: [],
   absentTools: ["curl", "wget", "nc"],
+  appEnvironment: (url) => ({ DATABASE_URL: url }),
   url: (host, port) => `postgres://${user}:${password}@${host}:${port}/${database}`,
   client: {
     async connect({ url }) {

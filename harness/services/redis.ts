@@ -18,6 +18,7 @@ export const redis = defineService<RedisClientType>({
   stopTimeoutSeconds: 10,
   dependsOn: [],
   absentTools: ["bash", "curl"],
+  appEnvironment: (url) => ({ REDIS_URL: url }),
   url: (host, port) => `redis://${host}:${port}`,
   client: {
     async connect({ url }) {

@@ -18,6 +18,7 @@ export const sparkMaster = defineService<SparkUi>({
   stopTimeoutSeconds: 10,
   dependsOn: [],
   absentTools: [],
+  appEnvironment: (url) => ({ SPARK_MASTER: url }),
   url: (host, port) => `spark://${host}:${port}`,
   client: {
     connect: async ({ host, mappedPort }) => new SparkUi(`http://${host}:${mappedPort(8080)}`),

@@ -3,6 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { serviceNames, type ServiceName } from "./catalog.ts";
 import { removeEverything } from "./cleanup.ts";
 import { composeFile } from "./compose.ts";
+import { diagnose } from "./doctor.ts";
 import { connectEngine } from "./engine.ts";
 import { StackError } from "./errors.ts";
 import { buildLookalikeImages } from "./lookalike-images.ts";
@@ -12,6 +13,7 @@ import { bootStack, type Stack } from "./stack.ts";
 const usage = `Usage: stack-harness <command>
   up [services...]      boot the stack (default: all of ${serviceNames.join(", ")}), print endpoints, stay up until Ctrl-C
   down                  remove every container, network and volume the harness left on this engine
+  doctor                check the engine, Node, memory, vm.max_map_count and images, with the fix for each
   images [services...]  build the look-alike images from packages
   compose [file]        write docker-compose.yml from the catalog (default: ./docker-compose.yml)
   docs [file]           rewrite the service table of README.md from the catalog (default: ./README.md)`;
@@ -56,6 +58,14 @@ async function main([command, ...args]: string[]): Promise<void> {
     case "down": {
       const removed = await removeEverything(await connectEngine());
       console.log(`Removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes.`);
+      return;
+    }
+    case "doctor": {
+      const findings = await diagnose();
+      for (const { check, verdict, detail, fix } of findings) {
+        console.log(`${verdict.padEnd(4)}  ${check.padEnd(24)} ${detail}${fix ? `\n      fix: ${fix}` : ""}`);
+      }
+      if (findings.some((finding) => finding.verdict === "fail")) process.exitCode = 1;
       return;
     }
     case "images":

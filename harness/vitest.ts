@@ -1,0 +1,112 @@
+import { createServer, type Server } from "node:http";
+import { fileURLToPath } from "node:url";
+import type { TestProject } from "vitest/node";
+import type { ImageTrack } from "./images.ts";
+import type { ServiceName } from "./catalog.ts";
+import { bootStack, type Endpoint, type Stack } from "./stack.ts";
+
+/** The booted stack as tests see it through `inject("stack")`: plain data, read afresh after changes. */
+export interface StackDescription {
+  runId: string;
+  /** The network an app container joins. */
+  network: string;
+  services: ServiceName[];
+  /** Per service: the endpoint from this machine and the one from the stack network. */
+  endpoints: Partial<Record<ServiceName, { host: Endpoint; network: Endpoint }>>;
+  /** The in-network settings an app container expects (see Stack.appEnvironment). */
+  environment: Record<string, string>;
+  /** Where the main process takes restart and recreate requests (see stackControl). */
+  control: string;
+}
+
+/** What the preset boots; serializable, so it travels through vitest's `provide`. */
+export interface StackPresetOptions {
+  /** @default every service of the catalog */
+  services?: ServiceName[];
+  /** @default process.env.STACK_HARNESS_IMAGES, else "upstream" */
+  images?: ImageTrack;
+  /** @default process.env.STACK_HARNESS_OLLAMA_MODEL, else the track's model */
+  ollamaModel?: string;
+  /** @default the catalog's value per service */
+  startupTimeoutMs?: number;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: StackDescription;
+    stackHarnessOptions: StackPresetOptions;
+  }
+}
+
+/**
+ * The vitest `test` settings that boot the stack once per run (a globalSetup) and remove it at
+ * the end, also on Ctrl-C.
+ * @example defineConfig({ test: { ...stackHarness({ services: ["pgvector", "redis"] }) } })
+ */
+export function stackHarness(options: StackPresetOptions = {}): { globalSetup: string[]; provide: { stackHarnessOptions: StackPresetOptions } } {
+  return { globalSetup: [fileURLToPath(import.meta.url)], provide: { stackHarnessOptions: options } };
+}
+
+/** Restart or recreate a service from a test; resolves with the stack's fresh description. */
+export function stackControl(stack: StackDescription): {
+  restart(name: ServiceName): Promise<StackDescription>;
+  recreate(name: ServiceName): Promise<StackDescription>;
+} {
+  const call = async (action: string, name: ServiceName) => {
+    const response = await fetch(`${stack.control}/${action}/${name}`, { method: "POST" });
+    const body = (await response.json()) as StackDescription | { error: string };
+    if (!response.ok) throw new Error("error" in body ? body.error : `${action} ${name} failed`);
+    return body as StackDescription;
+  };
+  return { restart: (name) => call("restart", name), recreate: (name) => call("recreate", name) };
+}
+
+/** vitest globalSetup: boots the stack, provides its description, and returns the teardown. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const options = project.getProvidedContext().stackHarnessOptions ?? {};
+  const stack = await bootStack(options);
+  const control = await serveControl(stack);
+  const address = control.address();
+  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  project.provide("stack", describeStack(stack, url));
+  const teardown = async () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    control.close();
+    await stack.stop();
+  };
+  const onSignal = () => void teardown();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return teardown;
+}
+
+function describeStack(stack: Stack, control: string): StackDescription {
+  return {
+    runId: stack.runId,
+    network: stack.network,
+    services: [...stack.services],
+    endpoints: Object.fromEntries(
+      stack.services.map((name) => [name, { host: stack.hostEndpoint(name), network: stack.networkEndpoint(name) }]),
+    ),
+    environment: stack.appEnvironment(),
+    control,
+  };
+}
+
+function serveControl(stack: Stack): Promise<Server> {
+  const server = createServer(async (request, response) => {
+    const [, action, name] = (request.url ?? "").split("/") as [string, string, ServiceName];
+    const reply = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    if (request.method !== "POST" || (action !== "restart" && action !== "recreate") || !stack.services.includes(name)) {
+      return reply(404, { error: `unknown request ${request.method} ${request.url}` });
+    }
+    try {
+      await (action === "restart" ? stack.restart(name) : stack.recreate(name));
+      reply(200, describeStack(stack, `http://127.0.0.1:${(server.address() as { port: number }).port}`));
+    } catch (error) {
+      reply(500, { error: (error as Error).message });
+    }
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}

@@ -3,6 +3,7 @@ import { freemem } from "node:os";
 import { ImageName, type ContainerRuntimeClient } from "testcontainers";
 import { serviceNames, specOf } from "./catalog.ts";
 import { connectEngine } from "./engine.ts";
+import { StackError } from "./errors.ts";
 import { imageTrack, lookalikeBuildCommand, resolveImage } from "./images.ts";
 
 export type Verdict = "ok" | "warn" | "fail";
@@ -26,7 +27,7 @@ export async function diagnose(env: NodeJS.ProcessEnv = process.env): Promise<Fi
   try {
     engine = await connectEngine();
   } catch (error) {
-    const fix = (error as Error).message.split("Fix: ")[1] ?? "start a Docker engine";
+    const fix = error instanceof StackError ? error.fix : "start a Docker engine";
     return [{ check: "Docker engine", verdict: "fail", detail: "not reachable", fix }, ...findings];
   }
   const { serverVersion, operatingSystem, cpus, memory } = engine.info.containerRuntime;

@@ -1,7 +1,7 @@
 import { ImageName, type ContainerRuntimeClient } from "testcontainers";
 import { specOf, type ServiceName } from "./catalog.ts";
 import { StackError } from "./errors.ts";
-import { lookalikeBuildCommand, resolveImage, type ImageTrack } from "./images.ts";
+import { lookalikeBuildCommand, lookalikeImage, type ImageTrack } from "./images.ts";
 
 /** Makes sure the image is on the engine: present, or pulled; a missing look-alike names its build command. */
 export async function ensureImage(
@@ -13,7 +13,7 @@ export async function ensureImage(
 ): Promise<void> {
   const imageName = ImageName.fromString(image);
   if (await engine.image.exists(imageName)) return;
-  if (track === "lookalike" && image === resolveImage(specOf(service), "lookalike", {})) {
+  if (track === "lookalike" && image === lookalikeImage(specOf(service))) {
     throw new StackError({
       service,
       problem: `the look-alike image ${image} is not built.`,

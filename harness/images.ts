@@ -10,8 +10,13 @@ export function lookalikeRecipe(spec: ServiceSpec): string {
   return spec.lookalike.recipe ?? spec.name;
 }
 
+/** The tag `npm run images` gives the image built from images/<recipe>. */
+export function lookalikeTag(recipe: string): string {
+  return `stack-harness/${recipe}:lookalike`;
+}
+
 export function lookalikeImage(spec: ServiceSpec): string {
-  return `stack-harness/${lookalikeRecipe(spec)}:lookalike`;
+  return lookalikeTag(lookalikeRecipe(spec));
 }
 
 /** `STACK_HARNESS_IMAGE_PGVECTOR`, `STACK_HARNESS_IMAGE_SPARK_MASTER`, ... */

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { serviceNames, specOf, type ServiceName } from "./catalog.ts";
 import { StackError } from "./errors.ts";
-import { lookalikeRecipe } from "./images.ts";
+import { lookalikeRecipe, lookalikeTag } from "./images.ts";
 import { packagePath } from "./package-root.ts";
 import { selectServices } from "./selection.ts";
 
@@ -37,7 +37,7 @@ export async function buildLookalikeImages(
       print(`${step}: fetching packages on this machine (cached in ${recipe}/artifacts)`);
       await run("bash", [`${context}/fetch.sh`], recipe, print, everyLine);
     }
-    const tag = `stack-harness/${recipe}:lookalike`;
+    const tag = lookalikeTag(recipe);
     const base = baseImage(codename);
     print(`${step}: building ${tag} from ${base}`);
     await run("docker", ["build", "-t", tag, "--build-arg", `BASE=${base}`, context], recipe, print, buildSteps);

@@ -1,5 +1,5 @@
-import { statSync } from "node:fs";
 import { GenericContainer, Wait, type ExecResult, type StartedTestContainer } from "testcontainers";
+import { copyInto } from "./copy-files.ts";
 import { StackError } from "./errors.ts";
 import { runLabels, serviceLabel } from "./labels.ts";
 import { LogTail } from "./log-tail.ts";
@@ -95,11 +95,7 @@ export class ServiceContainer {
       .withStartupTimeout(placement.startupTimeoutMs);
     if (placement.volume && spec.dataDir) definition.withBindMounts([{ source: placement.volume, target: spec.dataDir }]);
     if (spec.command) definition.withCommand(spec.command);
-    for (const { source, target } of (await spec.files?.()) ?? []) {
-      if (statSync(source).isDirectory()) definition.withCopyDirectoriesToContainer([{ source, target }]);
-      else definition.withCopyFilesToContainer([{ source, target }]);
-    }
-    return definition;
+    return copyInto(definition, (await spec.files?.()) ?? []);
   }
 
   private startFailure(error: unknown, lastLogs: string): StackError {

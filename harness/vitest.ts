@@ -65,9 +65,7 @@ export function stackControl(stack: StackDescription): {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const options = project.getProvidedContext().stackHarnessOptions ?? {};
   const stack = await bootStack(options);
-  const control = await serveControl(stack);
-  const address = control.address();
-  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  const { server: control, url } = await serveControl(stack);
   project.provide("stack", describeStack(stack, url));
   const teardown = async () => {
     process.off("SIGINT", onSignal);
@@ -94,7 +92,9 @@ function describeStack(stack: Stack, control: string): StackDescription {
   };
 }
 
-function serveControl(stack: Stack): Promise<Server> {
+/** The endpoint that runs restart and recreate requests on the stack, on a free port of 127.0.0.1. */
+function serveControl(stack: Stack): Promise<{ server: Server; url: string }> {
+  let url = "";
   const server = createServer(async (request, response) => {
     const [, action, name] = (request.url ?? "").split("/") as [string, string, ServiceName];
     const reply = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
@@ -103,10 +103,15 @@ function serveControl(stack: Stack): Promise<Server> {
     }
     try {
       await (action === "restart" ? stack.restart(name) : stack.recreate(name));
-      reply(200, describeStack(stack, `http://127.0.0.1:${(server.address() as { port: number }).port}`));
+      reply(200, describeStack(stack, url));
     } catch (error) {
       reply(500, { error: (error as Error).message });
     }
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      resolve({ server, url });
+    }),
+  );
 }

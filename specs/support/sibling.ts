@@ -1,6 +1,6 @@
-import { statSync } from "node:fs";
 import { GenericContainer, type StartedTestContainer } from "testcontainers";
 import { specOf, type ServiceName } from "../../harness/catalog.ts";
+import { copyInto } from "../../harness/copy-files.ts";
 import { runLabels } from "../../harness/labels.ts";
 import type { Stack } from "../../harness/stack.ts";
 
@@ -24,11 +24,7 @@ export async function startSibling(stack: Stack, name: ServiceName, options: Sib
     .withEntrypoint(["sleep"])
     .withCommand(["900"]);
   if (options.alias) sibling.withNetworkAliases(options.alias);
-  for (const { source, target } of [...((await spec.files?.()) ?? []), ...(options.files ?? [])]) {
-    if (statSync(source).isDirectory()) sibling.withCopyDirectoriesToContainer([{ source, target }]);
-    else sibling.withCopyFilesToContainer([{ source, target, mode: 0o644 }]);
-  }
-  return sibling.start();
+  return copyInto(sibling, [...((await spec.files?.()) ?? []), ...(options.files ?? [])]).start();
 }
 
 export async function run(

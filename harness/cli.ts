@@ -7,8 +7,17 @@ import { diagnose } from "./doctor.ts";
 import { connectEngine } from "./engine.ts";
 import { StackError } from "./errors.ts";
 import { buildLookalikeImages } from "./lookalike-images.ts";
+import { nightlyTargets, tagChoicesFrom } from "./nightly-matrix.ts";
 import { withServiceTable } from "./service-table.ts";
-import { bootStack, type Stack } from "./stack.ts";
+import { bootStack, type BootPhase, type Stack } from "./stack.ts";
+
+const phaseText: Record<BootPhase, string> = {
+  pulling: "pulling the image",
+  starting: "starting",
+  waiting: "waiting for health",
+  healthy: "healthy",
+  failed: "failed",
+};
 
 const usage = `Usage: stack-harness <command>
   up [services...]      boot the stack (default: all of ${serviceNames.join(", ")}), print endpoints, stay up until Ctrl-C
@@ -16,7 +25,10 @@ const usage = `Usage: stack-harness <command>
   doctor                check the engine, Node, memory, vm.max_map_count and images, with the fix for each
   images [services...]  build the look-alike images from packages
   compose [file]        write docker-compose.yml from the catalog (default: ./docker-compose.yml)
-  docs [file]           rewrite the service table of README.md from the catalog (default: ./README.md)`;
+  docs [file]           rewrite the service table of README.md from the catalog (default: ./README.md)
+  matrix [--tags pinned|newest]
+                        print the nightly CI matrix as JSON: each service with its dependencies and images,
+                        on the pinned tags and the newest tags of each pin's major line (default: both)`;
 
 async function up(services: ServiceName[]): Promise<void> {
   const stopRequested = new Promise<void>((resolve) => {
@@ -28,7 +40,7 @@ async function up(services: ServiceName[]): Promise<void> {
   const stack = await bootStack({
     ...(services.length > 0 ? { services } : {}),
     signal: interrupt.signal,
-    onProgress: ({ service, phase, elapsedMs }) => console.log(`${seconds(elapsedMs).padStart(7)}  ${service.padEnd(14)} ${phase}`),
+    onProgress: ({ service, phase, elapsedMs }) => console.log(`${seconds(elapsedMs).padStart(7)}  ${service.padEnd(14)} ${phaseText[phase]}`),
   });
   printEndpoints(stack);
   console.log("\nUp. Press Ctrl-C to stop and remove everything.");
@@ -82,6 +94,9 @@ async function main([command, ...args]: string[]): Promise<void> {
       console.log(`Wrote the service table of ${file}`);
       return;
     }
+    case "matrix":
+      console.log(JSON.stringify(await nightlyTargets(tagChoicesFrom(args))));
+      return;
     default:
       console.error(usage);
       process.exitCode = command ? 2 : 0;

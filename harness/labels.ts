@@ -3,6 +3,8 @@ export const harnessLabel = "stack-harness";
 export const runLabel = "stack-harness.run";
 export const serviceLabel = "stack-harness.service";
 export const cacheLabel = "stack-harness.cache";
+/** On the containers of a stack kept for reuse: its reuse key. */
+export const reuseLabel = "stack-harness.reuse";
 
 export function runLabels(runId: string): Record<string, string> {
   return { [harnessLabel]: "true", [runLabel]: runId };

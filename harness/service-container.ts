@@ -1,7 +1,10 @@
+import { createWriteStream, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { GenericContainer, Wait, type ExecResult, type StartedTestContainer } from "testcontainers";
 import { copyInto } from "./copy-files.ts";
 import { StackError } from "./errors.ts";
-import { runLabels, serviceLabel } from "./labels.ts";
+import { reuseLabel, runLabels, serviceLabel } from "./labels.ts";
 import { LogTail } from "./log-tail.ts";
 import type { ServiceSpec } from "./service-spec.ts";
 import type { StackSettings } from "./settings.ts";
@@ -15,6 +18,19 @@ export interface ServicePlacement {
   image: string;
   startupTimeoutMs: number;
   settings: StackSettings;
+  /** The reuse key when the stack is kept for later runs; such a container is found again by it. */
+  reuseKey: string | undefined;
+  /** Called once the container runs and its healthcheck is awaited. */
+  onWaiting: () => void;
+}
+
+/** A container definition that says when it has started and waits for its healthcheck. */
+class ReportingContainer extends GenericContainer {
+  onWaiting: () => void = () => {};
+
+  protected override async containerStarting(): Promise<void> {
+    this.onWaiting();
+  }
 }
 
 /** One service's container: started, restarted in place, or recreated on its named volume. */
@@ -43,7 +59,12 @@ export class ServiceContainer {
     const logs = new LogTail(logLinesOnFailure);
     try {
       const definition = await this.definition();
-      this.started = await definition.withLogConsumer((stream) => logs.follow(stream)).start();
+      this.started = await definition
+        .withLogConsumer((stream) => {
+          logs.follow(stream);
+          this.keepLog(stream);
+        })
+        .start();
     } catch (error) {
       throw this.startFailure(error, logs.text());
     }
@@ -70,15 +91,29 @@ export class ServiceContainer {
     return this.container.exec(["sh", "-c", command]);
   }
 
+  /** With STACK_HARNESS_LOG_DIR set, appends the container's output to <dir>/<runId>-<service>.log. */
+  private keepLog(stream: Readable): void {
+    const dir = process.env.STACK_HARNESS_LOG_DIR;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    stream.pipe(createWriteStream(join(dir, `${this.placement.runId}-${this.spec.name}.log`), { flags: "a" }));
+  }
+
   private async provision(): Promise<void> {
     await this.spec.provision?.({ exec: (command) => this.exec(command), settings: this.placement.settings });
   }
 
   private async definition(): Promise<GenericContainer> {
     const { spec, placement } = this;
-    const definition = new GenericContainer(placement.image)
+    const definition = new ReportingContainer(placement.image);
+    definition.onWaiting = placement.onWaiting;
+    definition
       .withName(`stack-harness-${placement.runId}-${spec.name}`)
-      .withLabels({ ...runLabels(placement.runId), [serviceLabel]: spec.name })
+      .withLabels({
+        ...runLabels(placement.runId),
+        [serviceLabel]: spec.name,
+        ...(placement.reuseKey ? { [reuseLabel]: placement.reuseKey } : {}),
+      })
       .withNetworkMode(placement.network)
       .withNetworkAliases(spec.name)
       .withExposedPorts(spec.port, ...(spec.extraPorts ?? []))
@@ -95,6 +130,7 @@ export class ServiceContainer {
       .withStartupTimeout(placement.startupTimeoutMs);
     if (placement.volume && spec.dataDir) definition.withBindMounts([{ source: placement.volume, target: spec.dataDir }]);
     if (spec.command) definition.withCommand(spec.command);
+    if (placement.reuseKey) definition.withReuse();
     return copyInto(definition, (await spec.files?.()) ?? []);
   }
 

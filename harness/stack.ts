@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { ContainerRuntimeClient, ExecResult } from "testcontainers";
 import { catalog, serviceNames, specOf, type ClientOf, type ServiceName } from "./catalog.ts";
@@ -8,6 +9,8 @@ import { ensureImage } from "./ensure-image.ts";
 import { imageTrack, resolveImage, type ImageTrack } from "./images.ts";
 import { cacheLabels, runLabels } from "./labels.ts";
 import { removeRun } from "./cleanup.ts";
+import { startReaper } from "./reaper.ts";
+import { reusable, reuseKey, reuseRequested, withReuseLock } from "./reuse.ts";
 import { ServiceContainer } from "./service-container.ts";
 import type { ClientFactory } from "./service-spec.ts";
 import { selectServices } from "./selection.ts";
@@ -20,7 +23,8 @@ export interface Endpoint {
   url: string;
 }
 
-export type BootPhase = "pulling" | "starting" | "healthy" | "failed";
+/** pulling the image, starting the container, waiting for its healthcheck, healthy, or failed. */
+export type BootPhase = "pulling" | "starting" | "waiting" | "healthy" | "failed";
 
 export interface BootProgress {
   service: ServiceName;
@@ -49,7 +53,8 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    */
   startupTimeoutMs?: number | Partial<Record<ServiceName, number>>;
   /**
-   * Called as each service moves through pulling, starting, healthy or failed.
+   * Called as each service moves through pulling, starting, waiting (for its healthcheck),
+   * healthy or failed.
    * @default no reporting
    * @example bootStack({ onProgress: (p) => console.log(p.service, p.phase, p.elapsedMs) })
    */
@@ -68,6 +73,22 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    * @example bootStack({ signal: AbortSignal.timeout(300_000) })
    */
   signal?: AbortSignal;
+  /**
+   * Keeps the stack running after stop() and the process end, and hands it to the next boot that
+   * asks for the same services, images and settings, on any process of this machine; that boot
+   * takes a second or two. A kept stack that is not fully healthy is replaced. `stack-harness
+   * down` removes it. Data written by earlier runs is still there. Disabled by
+   * TESTCONTAINERS_REUSE_ENABLE=false.
+   * @default process.env.STACK_HARNESS_REUSE === "true"
+   * @example bootStack({ services: ["pgvector"], reuse: true })
+   */
+  reuse?: boolean;
+}
+
+/** How a kept stack was found: its reuse key, and whether this boot found it running. */
+export interface StackReuse {
+  key: string;
+  adopted: boolean;
 }
 
 /**
@@ -81,32 +102,82 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   const names = selectServices(options.services ?? (serviceNames as Names[]));
   const track = imageTrack(options.images);
   const settings = resolveSettings(options, track);
-  const { signal } = options;
   const engine = await connectEngine();
-  const runId = randomBytes(4).toString("hex");
+  const report = (service: ServiceName, phase: BootPhase) =>
+    options.onProgress?.({ service, phase, elapsedMs: Date.now() - bootStarted });
+  const images = new Map(names.map((name) => [name, resolveImage(specOf(name), track)]));
+  const plan = { engine, names, images, track, settings, options, report };
+  if (!reuseRequested(options.reuse)) {
+    const runId = randomBytes(4).toString("hex");
+    const reaper = startReaper(runId);
+    return boot({ ...plan, runId, reuse: undefined, reaper }).catch((error: unknown) => {
+      reaper.kill();
+      throw error;
+    });
+  }
+  await Promise.all(names.map((name) => ensureImage(engine, name, images.get(name)!, track, () => report(name, "pulling"))));
+  const key = await reuseKey(engine, names.map((name) => ({ name, image: images.get(name)! })), settings);
+  return withReuseLock(key, reuseLockTimeoutMs, async () => {
+    const runId = `reuse-${key}`;
+    const adopted = await reusable(engine, key, networkName(runId), names);
+    if (!adopted) await removeRun(engine, runId);
+    return boot({ ...plan, runId, reuse: { key, adopted }, reaper: undefined });
+  });
+}
+
+/** How long a boot waits for another process booting the same reused stack. */
+const reuseLockTimeoutMs = 600_000;
+
+function networkName(runId: string): string {
+  return `stack-harness-${runId}`;
+}
+
+interface BootPlan<Names extends ServiceName> {
+  engine: ContainerRuntimeClient;
+  names: readonly Names[];
+  images: Map<Names, string>;
+  track: ImageTrack;
+  settings: StackSettings;
+  options: BootOptions<Names>;
+  report: (service: ServiceName, phase: BootPhase) => void;
+  runId: string;
+  reuse: StackReuse | undefined;
+  reaper: ChildProcess | undefined;
+}
+
+async function boot<Names extends ServiceName>(plan: BootPlan<Names>): Promise<Stack<Names>> {
+  const { engine, names, images, track, settings, options, report, runId, reuse } = plan;
+  const { signal } = options;
   let abortRemoval: Promise<unknown> | undefined;
   const removeOnAbort = () => {
     abortRemoval = removeRun(engine, runId).catch(() => {});
   };
   signal?.addEventListener("abort", removeOnAbort, { once: true });
-  const report = (service: ServiceName, phase: BootPhase) =>
-    options.onProgress?.({ service, phase, elapsedMs: Date.now() - bootStarted });
 
-  const network = `stack-harness-${runId}`;
+  const network = networkName(runId);
   const services = new Map<Names, ServiceContainer>();
   const bootMs = {} as Record<Names, number>;
   const startOne = async (name: Names) => {
     const spec = specOf(name);
-    const image = resolveImage(spec, track);
+    const image = images.get(name)!;
     await ensureImage(engine, name, image, track, () => report(name, "pulling"));
     throwIfInterrupted(signal);
     const volume = !spec.dataDir ? undefined : spec.keepData ? `stack-harness-cache-${name}` : `${network}-${name}`;
-    if (volume) {
+    if (volume && !reuse?.adopted) {
       const Labels = spec.keepData ? cacheLabels(name) : runLabels(runId);
       await engine.container.dockerode.createVolume({ Name: volume, Labels });
     }
-    const startupTimeoutMs = startupTimeout(options.startupTimeoutMs, name);
-    const service = new ServiceContainer(spec, { runId, network, volume, image, startupTimeoutMs, settings });
+    const placement = {
+      runId,
+      network,
+      volume,
+      image,
+      startupTimeoutMs: startupTimeout(options.startupTimeoutMs, name),
+      settings,
+      reuseKey: reuse?.key,
+      onWaiting: () => report(name, "waiting"),
+    };
+    const service = new ServiceContainer(spec, placement);
     services.set(name, service);
     report(name, "starting");
     const serviceStarted = Date.now();
@@ -121,7 +192,9 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   };
   try {
     throwIfInterrupted(signal);
-    await engine.container.dockerode.createNetwork({ Name: network, Driver: "bridge", Labels: runLabels(runId) });
+    if (!reuse?.adopted) {
+      await engine.container.dockerode.createNetwork({ Name: network, Driver: "bridge", Labels: runLabels(runId) });
+    }
     const outcomes = await inDependencyOrder(names, (name) => specOf(name).dependsOn as Names[], startOne);
     throwIfInterrupted(signal);
     const failure = outcomes.find((outcome) => outcome.status === "rejected");
@@ -133,7 +206,7 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   } finally {
     signal?.removeEventListener("abort", removeOnAbort);
   }
-  return new Stack(engine, runId, network, names, services, bootMs, settings);
+  return new Stack({ engine, runId, network, services: names, containers: services, bootMs, settings, reuse, reaper: plan.reaper });
 }
 
 function throwIfInterrupted(signal: AbortSignal | undefined): void {
@@ -172,26 +245,33 @@ export class Stack<Names extends ServiceName = ServiceName> {
   readonly bootMs: Readonly<Record<Names, number>>;
   /** What the boot resolved: e.g. the model Ollama holds. */
   readonly settings: StackSettings;
+  /** Set when the stack is kept for reuse (see BootOptions.reuse). */
+  readonly reuse: StackReuse | undefined;
   private readonly engine: ContainerRuntimeClient;
   private readonly containers: Map<Names, ServiceContainer>;
+  private readonly reaper: ChildProcess | undefined;
   private readonly clients: Array<() => Promise<void>> = [];
 
-  constructor(
-    engine: ContainerRuntimeClient,
-    runId: string,
-    network: string,
-    services: readonly Names[],
-    containers: Map<Names, ServiceContainer>,
-    bootMs: Record<Names, number>,
-    settings: StackSettings,
-  ) {
-    this.settings = settings;
-    this.engine = engine;
-    this.runId = runId;
-    this.network = network;
-    this.services = services;
-    this.containers = containers;
-    this.bootMs = bootMs;
+  constructor(parts: {
+    engine: ContainerRuntimeClient;
+    runId: string;
+    network: string;
+    services: readonly Names[];
+    containers: Map<Names, ServiceContainer>;
+    bootMs: Record<Names, number>;
+    settings: StackSettings;
+    reuse: StackReuse | undefined;
+    reaper: ChildProcess | undefined;
+  }) {
+    this.engine = parts.engine;
+    this.runId = parts.runId;
+    this.network = parts.network;
+    this.services = parts.services;
+    this.containers = parts.containers;
+    this.bootMs = parts.bootMs;
+    this.settings = parts.settings;
+    this.reuse = parts.reuse;
+    this.reaper = parts.reaper;
   }
 
   /** Endpoint from this machine; read from the engine each time, since restarts change host ports. */
@@ -274,10 +354,15 @@ export class Stack<Names extends ServiceName = ServiceName> {
     return inspect.State.Health?.Status;
   }
 
-  /** Closes the clients handed out, removes the containers, the network and the volumes. */
+  /**
+   * Closes the clients handed out, and removes the containers, the network and the volumes,
+   * unless the stack is kept for reuse.
+   */
   async stop(): Promise<void> {
     await Promise.allSettled(this.clients.splice(0).map((close) => withinMs(clientCloseMs, close())));
+    if (this.reuse) return;
     await removeRun(this.engine, this.runId);
+    this.reaper?.kill();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

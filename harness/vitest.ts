@@ -29,6 +29,8 @@ export interface StackPresetOptions {
   ollamaModel?: string;
   /** @default the catalog's value per service */
   startupTimeoutMs?: number;
+  /** Keep the stack for the next run (see BootOptions.reuse). @default process.env.STACK_HARNESS_REUSE === "true" */
+  reuse?: boolean;
 }
 
 declare module "vitest" {

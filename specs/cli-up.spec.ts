@@ -31,7 +31,7 @@ describe("stack-harness up", () => {
     const up = startUp("redis");
     await expect.poll(up.output, { timeout: 60_000, interval: 250 }).toContain("Press Ctrl-C");
     expect(up.output()).toMatch(/\nredis +redis:\/\/[\w.-]+:\d+ +redis:\/\/redis:6379/);
-    expect(up.output()).toMatch(/redis +healthy/);
+    expect(up.output()).toMatch(/redis +starting\n.*redis +waiting for health\n.*redis +healthy/);
     expect(await leftovers()).not.toEqual([]);
 
     up.child.kill("SIGINT");

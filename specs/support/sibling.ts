@@ -15,7 +15,11 @@ export interface SiblingOptions {
  * A second container of a service's image on the stack network, with the service's
  * environment and files but without its server: a client beside it, or a server that is down.
  */
-export async function startSibling(stack: Stack, name: ServiceName, options: SiblingOptions = {}): Promise<StartedTestContainer> {
+export async function startSibling<Names extends ServiceName>(
+  stack: Stack<Names>,
+  name: Names,
+  options: SiblingOptions = {},
+): Promise<StartedTestContainer> {
   const spec = specOf(name);
   const sibling = new GenericContainer(stack.image(name))
     .withLabels(runLabels(stack.runId))

@@ -1,0 +1,18 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const reaperProcess = fileURLToPath(new URL(`./reaper-process${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+
+/**
+ * Starts a small detached process that removes the run's containers, network and volumes once
+ * this process is gone, however it ended: Ctrl-C in a test runner that exits at once, or SIGKILL.
+ */
+export function startReaper(runId: string): ChildProcess {
+  const reaper = spawn(process.execPath, [reaperProcess, String(process.pid), runId], {
+    detached: true,
+    stdio: "ignore",
+  });
+  reaper.unref();
+  return reaper;
+}

@@ -1,0 +1,124 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ContainerRuntimeClient } from "testcontainers";
+import { specOf, type ServiceName } from "./catalog.ts";
+import { StackError } from "./errors.ts";
+import { reuseLabel, serviceLabel } from "./labels.ts";
+import type { StackSettings } from "./settings.ts";
+
+/** Whether boots keep their stack for the next run: the option, else STACK_HARNESS_REUSE=true. */
+export function reuseRequested(option: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.TESTCONTAINERS_REUSE_ENABLE === "false") return false;
+  return option ?? env.STACK_HARNESS_REUSE === "true";
+}
+
+/**
+ * Names a stack by everything that shapes it: the services, the image each runs (by image ID, so
+ * a rebuilt image gives a new stack), each service's definition, the files copied in and the
+ * settings. The key names the network, the containers and the volumes, so a reused stack always
+ * has the network and DNS aliases its definition asks for.
+ */
+export async function reuseKey(
+  engine: ContainerRuntimeClient,
+  services: ReadonlyArray<{ name: ServiceName; image: string }>,
+  settings: StackSettings,
+): Promise<string> {
+  const shapes = await Promise.all(
+    [...services]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map(async ({ name, image }) => {
+        const spec = specOf(name);
+        const { Id: imageId } = await engine.container.dockerode.getImage(image).inspect();
+        const files = await Promise.all(((await spec.files?.()) ?? []).map(async (file) => [file.target, await fingerprint(file.source)]));
+        return { ...spec, healthcheck: { ...spec.healthcheck, command: spec.healthcheck.command("127.0.0.1") }, image, imageId, files };
+      }),
+  );
+  return createHash("sha256").update(JSON.stringify({ shapes, settings })).digest("hex").slice(0, 12);
+}
+
+/** Path, size and modification time of a file or of every file under a directory. */
+async function fingerprint(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return [`${path}:${info.size}:${info.mtimeMs}`];
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  return (await Promise.all(files.sort().map(fingerprint))).flat();
+}
+
+/**
+ * Whether every service of the reused stack runs, is healthy and answers at its alias on the
+ * stack's network. Anything less is removed by the caller and booted afresh.
+ */
+export async function reusable(
+  engine: ContainerRuntimeClient,
+  key: string,
+  network: string,
+  names: readonly ServiceName[],
+): Promise<boolean> {
+  const docker = engine.container.dockerode;
+  const found = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${reuseLabel}=${key}`] }) });
+  if (found.length !== names.length) return false;
+  const inspected = await Promise.all(found.map((container) => docker.getContainer(container.Id).inspect()));
+  return names.every((name) =>
+    inspected.some(
+      (container) =>
+        container.Config.Labels[serviceLabel] === name &&
+        container.State.Running &&
+        container.State.Health?.Status === "healthy" &&
+        (container.NetworkSettings.Networks[network]?.Aliases ?? []).includes(name),
+    ),
+  );
+}
+
+const lockPollMs = 250;
+
+/**
+ * Runs `work` while holding a lock shared by every process on this machine, so two test runs that
+ * ask for the same reused stack at once boot it once. A lock whose holder died is taken over.
+ */
+export async function withReuseLock<T>(key: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  const lock = join(tmpdir(), `stack-harness-reuse-${key}.lock`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      await writeFile(join(lock, "pid"), String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (await holderDied(lock)) {
+        await rm(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new StackError({
+          problem: `another process has held the reuse lock ${lock} for ${timeoutMs / 1000} s.`,
+          fix: `wait for the other test run to finish booting, or remove ${lock} if no run is booting.`,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, lockPollMs));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+async function holderDied(lock: string): Promise<boolean> {
+  const pid = Number(await readFile(join(lock, "pid"), "utf8").catch(() => ""));
+  if (!pid) {
+    // Created a moment ago and its pid not written yet, or left by a holder killed in between.
+    const created = await stat(lock).then((info) => info.mtimeMs, () => 0);
+    return Date.now() - created > 5_000;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}

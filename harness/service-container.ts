@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { GenericContainer, Wait, type ExecResult, type StartedTestContainer } from "testcontainers";
+import { GenericContainer, Wait, getContainerRuntimeClient, type ExecResult, type StartedTestContainer } from "testcontainers";
 import { copyInto } from "./copy-files.ts";
 import { StackError } from "./errors.ts";
 import { reuseLabel, runLabels, serviceLabel } from "./labels.ts";
@@ -38,6 +38,7 @@ export class ServiceContainer {
   readonly spec: ServiceSpec;
   readonly placement: ServicePlacement;
   private started: StartedTestContainer | undefined;
+  private purposefulStops = 0;
 
   constructor(spec: ServiceSpec, placement: ServicePlacement) {
     this.spec = spec;
@@ -71,7 +72,51 @@ export class ServiceContainer {
     await this.provision();
   }
 
-  async restart(): Promise<void> {
+  /** The ID of the current container, if one is started. */
+  get runningId(): string | undefined {
+    return this.started?.getId();
+  }
+
+  /** Whether the container may stop now without having died: a restart, recreate or crash is under way. */
+  get stoppingOnPurpose(): boolean {
+    return this.purposefulStops > 0;
+  }
+
+  restart(): Promise<void> {
+    return this.onPurpose(() => this.restartInPlace());
+  }
+
+  recreate(): Promise<void> {
+    return this.onPurpose(async () => {
+      await this.container.stop({ timeout: this.spec.stopTimeoutSeconds * 1000 });
+      this.started = undefined;
+      await this.start();
+    });
+  }
+
+  /** Kills the container with SIGKILL, as an OOM kill or a power cut would, starts it again and waits for healthy. */
+  crash(): Promise<void> {
+    return this.onPurpose(async () => {
+      const engine = await getContainerRuntimeClient();
+      await engine.container.dockerode.getContainer(this.container.getId()).kill({ signal: "SIGKILL" });
+      await this.restartInPlace();
+    });
+  }
+
+  exec(command: string): Promise<ExecResult> {
+    return this.container.exec(["sh", "-c", command]);
+  }
+
+  private async onPurpose(work: () => Promise<void>): Promise<void> {
+    this.purposefulStops++;
+    try {
+      await work();
+    } finally {
+      this.purposefulStops--;
+    }
+  }
+
+  private async restartInPlace(): Promise<void> {
     try {
       await this.container.restart({ timeout: this.spec.stopTimeoutSeconds * 1000 });
     } catch (error) {
@@ -79,16 +124,6 @@ export class ServiceContainer {
       throw this.startFailure(error, "(the container was removed after the failed restart)");
     }
     await this.provision();
-  }
-
-  async recreate(): Promise<void> {
-    await this.container.stop({ timeout: this.spec.stopTimeoutSeconds * 1000 });
-    this.started = undefined;
-    await this.start();
-  }
-
-  exec(command: string): Promise<ExecResult> {
-    return this.container.exec(["sh", "-c", command]);
   }
 
   /** With STACK_HARNESS_LOG_DIR set, appends the container's output to <dir>/<runId>-<service>.log. */

@@ -9,6 +9,8 @@ import { ensureImage } from "./ensure-image.ts";
 import { imageTrack, resolveImage, type ImageTrack } from "./images.ts";
 import { cacheLabels, runLabels } from "./labels.ts";
 import { removeRun } from "./cleanup.ts";
+import { lastLogLines } from "./container-logs.ts";
+import { watchDeaths } from "./death-watch.ts";
 import { startReaper } from "./reaper.ts";
 import { reusable, reuseKey, reuseRequested, withReuseLock } from "./reuse.ts";
 import { ServiceContainer } from "./service-container.ts";
@@ -206,7 +208,9 @@ async function boot<Names extends ServiceName>(plan: BootPlan<Names>): Promise<S
   } finally {
     signal?.removeEventListener("abort", removeOnAbort);
   }
-  return new Stack({ engine, runId, network, services: names, containers: services, bootMs, settings, reuse, reaper: plan.reaper });
+  const stack = new Stack({ engine, runId, network, services: names, containers: services, bootMs, settings, reuse, reaper: plan.reaper });
+  await stack.watchForDeaths();
+  return stack;
 }
 
 function throwIfInterrupted(signal: AbortSignal | undefined): void {
@@ -219,6 +223,7 @@ function throwIfInterrupted(signal: AbortSignal | undefined): void {
 }
 
 const clientCloseMs = 2_000;
+const deathLogLines = 50;
 
 /** A client whose server went away may never finish closing; stop() does not wait for it. */
 function withinMs(ms: number, work: Promise<void>): Promise<void> {
@@ -251,6 +256,9 @@ export class Stack<Names extends ServiceName = ServiceName> {
   private readonly containers: Map<Names, ServiceContainer>;
   private readonly reaper: ChildProcess | undefined;
   private readonly clients: Array<() => Promise<void>> = [];
+  private readonly deathsByService = new Map<Names, StackError>();
+  private unwatch: () => void = () => {};
+  private stopping = false;
 
   constructor(parts: {
     engine: ContainerRuntimeClient;
@@ -316,14 +324,29 @@ export class Stack<Names extends ServiceName = ServiceName> {
     return client;
   }
 
-  /** Restarts the same container gracefully and waits for its healthcheck again. */
+  /** Restarts the same container gracefully and waits for its healthcheck again; also revives a dead service. */
   restart(name: Names): Promise<void> {
-    return this.service(name).restart();
+    const service = this.service(name, { evenIfDead: true });
+    this.deathsByService.delete(name);
+    return service.restart();
   }
 
   /** Replaces the container with a new one on the same named volume. */
   recreate(name: Names): Promise<void> {
     return this.service(name).recreate();
+  }
+
+  /** Kills the container with SIGKILL (a crash, an OOM kill), starts it again and waits for healthy. */
+  crash(name: Names): Promise<void> {
+    return this.service(name).crash();
+  }
+
+  /**
+   * Services that stopped after the boot without being asked to, each as an error with its exit
+   * code and last log lines; such a service's endpoints, client and exec throw that error.
+   */
+  deaths(): StackError[] {
+    return [...this.deathsByService.values()];
   }
 
   /** Runs a shell command inside the service's container. */
@@ -359,6 +382,8 @@ export class Stack<Names extends ServiceName = ServiceName> {
    * unless the stack is kept for reuse.
    */
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.unwatch();
     await Promise.allSettled(this.clients.splice(0).map((close) => withinMs(clientCloseMs, close())));
     if (this.reuse) return;
     await removeRun(this.engine, this.runId);
@@ -369,7 +394,34 @@ export class Stack<Names extends ServiceName = ServiceName> {
     await this.stop();
   }
 
-  private service(name: Names): ServiceContainer {
+  /** Starts noticing services that die; called once by bootStack. */
+  async watchForDeaths(): Promise<void> {
+    this.unwatch = await watchDeaths(this.engine, this.runId, (containerId) => void this.noticeExit(containerId));
+  }
+
+  private async noticeExit(containerId: string): Promise<void> {
+    const entry = [...this.containers].find(([, service]) => service.runningId === containerId);
+    if (!entry || this.stopping) return;
+    const [name, service] = entry;
+    if (service.stoppingOnPurpose) return;
+    const { State: state } = await this.engine.container.dockerode.getContainer(containerId).inspect();
+    if (state.Running || this.stopping) return;
+    const oom = state.OOMKilled ? `, killed for going over its ${service.spec.memoryMiB} MiB memory limit` : "";
+    const death = new StackError({
+      service: name,
+      problem: `died after the boot (exit code ${state.ExitCode}${oom}).`,
+      fix: oom
+        ? "load less data into it in one test, or give it more memory (memoryMiB in its catalog entry); stack.restart() starts it again."
+        : `read its last log lines below; stack.restart("${name}") starts it again.`,
+      details: `Last ${deathLogLines} log lines of ${name}:\n${await lastLogLines(this.engine, containerId, deathLogLines)}`,
+    });
+    this.deathsByService.set(name, death);
+    console.error(death.message);
+  }
+
+  private service(name: Names, { evenIfDead = false } = {}): ServiceContainer {
+    const death = this.deathsByService.get(name);
+    if (death && !evenIfDead) throw death;
     const service = this.containers.get(name);
     if (!service) {
       throw new StackError({

@@ -1,9 +1,12 @@
 import { createServer, type Server } from "node:http";
+import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import type { ImageTrack } from "./images.ts";
 import type { ServiceName } from "./catalog.ts";
 import { bootStack, type Endpoint, type Stack } from "./stack.ts";
+
+export { stackControl } from "./stack-control.ts";
 
 /** The booted stack as tests see it through `inject("stack")`: plain data, read afresh after changes. */
 export interface StackDescription {
@@ -15,7 +18,7 @@ export interface StackDescription {
   endpoints: Partial<Record<ServiceName, { host: Endpoint; network: Endpoint }>>;
   /** The in-network settings an app container expects (see Stack.appEnvironment). */
   environment: Record<string, string>;
-  /** Where the main process takes restart and recreate requests (see stackControl). */
+  /** Where the main process takes restart, recreate and crash requests (see stackControl). */
   control: string;
 }
 
@@ -45,22 +48,13 @@ declare module "vitest" {
  * the end, also on Ctrl-C.
  * @example defineConfig({ test: { ...stackHarness({ services: ["pgvector", "redis"] }) } })
  */
-export function stackHarness(options: StackPresetOptions = {}): { globalSetup: string[]; provide: { stackHarnessOptions: StackPresetOptions } } {
-  return { globalSetup: [fileURLToPath(import.meta.url)], provide: { stackHarnessOptions: options } };
-}
-
-/** Restart or recreate a service from a test; resolves with the stack's fresh description. */
-export function stackControl(stack: StackDescription): {
-  restart(name: ServiceName): Promise<StackDescription>;
-  recreate(name: ServiceName): Promise<StackDescription>;
+export function stackHarness(options: StackPresetOptions = {}): {
+  globalSetup: string[];
+  setupFiles: string[];
+  provide: { stackHarnessOptions: StackPresetOptions };
 } {
-  const call = async (action: string, name: ServiceName) => {
-    const response = await fetch(`${stack.control}/${action}/${name}`, { method: "POST" });
-    const body = (await response.json()) as StackDescription | { error: string };
-    if (!response.ok) throw new Error("error" in body ? body.error : `${action} ${name} failed`);
-    return body as StackDescription;
-  };
-  return { restart: (name) => call("restart", name), recreate: (name) => call("recreate", name) };
+  const deathCheck = fileURLToPath(new URL(`./vitest-death-check${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+  return { globalSetup: [fileURLToPath(import.meta.url)], setupFiles: [deathCheck], provide: { stackHarnessOptions: options } };
 }
 
 /** vitest globalSetup: boots the stack, provides its description, and returns the teardown. */
@@ -94,17 +88,24 @@ function describeStack(stack: Stack, control: string): StackDescription {
   };
 }
 
-/** The endpoint that runs restart and recreate requests on the stack, on a free port of 127.0.0.1. */
+const controlActions = ["restart", "recreate", "crash"] as const;
+
+function isControlAction(action: string): action is (typeof controlActions)[number] {
+  return (controlActions as readonly string[]).includes(action);
+}
+
+/** The endpoint that runs restart, recreate and crash requests on the stack, on a free port of 127.0.0.1. */
 function serveControl(stack: Stack): Promise<{ server: Server; url: string }> {
   let url = "";
   const server = createServer(async (request, response) => {
     const [, action, name] = (request.url ?? "").split("/") as [string, string, ServiceName];
     const reply = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-    if (request.method !== "POST" || (action !== "restart" && action !== "recreate") || !stack.services.includes(name)) {
+    if (request.method === "GET" && action === "deaths") return reply(200, stack.deaths().map((death) => death.message));
+    if (request.method !== "POST" || !isControlAction(action) || !stack.services.includes(name)) {
       return reply(404, { error: `unknown request ${request.method} ${request.url}` });
     }
     try {
-      await (action === "restart" ? stack.restart(name) : stack.recreate(name));
+      await stack[action](name);
       reply(200, describeStack(stack, url));
     } catch (error) {
       reply(500, { error: (error as Error).message });

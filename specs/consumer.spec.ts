@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { leftovers } from "./support/leftovers.ts";
 
@@ -66,7 +66,7 @@ describe("an app repo using the packed stack-harness", () => {
       (failure: { code: number; stdout: string; stderr: string }) => ({ code: failure.code, stdout: `${failure.stdout}\n${failure.stderr}` }),
     );
     expect(result.code, result.stdout).toBe(0);
-    expect(result.stdout.replace(/\x1b\[[0-9;]*m/g, "")).toMatch(/Tests +1 passed \(1\)/);
+    expect(stripVTControlCharacters(result.stdout)).toMatch(/Tests +1 passed \(1\)/);
     expect(await leftovers()).toEqual([]);
   });
 });

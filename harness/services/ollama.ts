@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { Ollama } from "ollama";
 import { StackError } from "../errors.ts";
 import { defineService, quickToStart } from "../service-spec.ts";
@@ -38,12 +39,8 @@ export const ollama = defineService<Ollama>({
         fix:
           "check the model name and that its registry is reachable, or choose another model with " +
           "STACK_HARNESS_OLLAMA_MODEL (model-registry:5000/library/tiny-llama:latest needs no network).",
-        details: withoutTerminalCodes(pulled.output).split(/\r|\n/).filter((line) => line.trim()).slice(-10).join("\n"),
+        details: stripVTControlCharacters(pulled.output).split(/\r|\n/).filter((line) => line.trim()).slice(-10).join("\n"),
       });
     }
   },
 });
-
-function withoutTerminalCodes(text: string): string {
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
-}

@@ -118,7 +118,9 @@ function serve() {
         let mediaType = MANIFEST_V2;
         try {
           mediaType = JSON.parse(manifest.toString("utf8")).mediaType || MANIFEST_V2;
-        } catch {}
+        } catch {
+          // not JSON: keep the default media type
+        }
         return send(200, { ...v2Headers, "Content-Type": mediaType, "Docker-Content-Digest": sha256(manifest) }, manifest);
       }
       m = /^\/v2\/(.+)\/blobs\/([^/]+)$/.exec(p);

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
-import { serviceNames, type ServiceName } from "../../harness/catalog.ts";
+import { serviceNames, specOf, type ServiceName } from "../../harness/catalog.ts";
+import { imageTrack, resolveImage } from "../../harness/images.ts";
 
 export const properties = ["connectivity", "persistence", "healthcheck", "dns"] as const;
 type Property = (typeof properties)[number];
@@ -17,12 +18,14 @@ export interface StackReport {
 /**
  * Writes reports/stack-report.json and prints it as a table: per catalog service and property
  * (the spec file's name), passed, failed or missing (no test ran), and the slowest boot to healthy.
+ * The same table, with the image each service ran, goes to reports/stack-report.md (for CI job summaries).
  */
 export default class StackReportReporter implements Reporter {
   async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
     const report = buildReport(modules);
     await mkdir("reports", { recursive: true });
     await writeFile("reports/stack-report.json", `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile("reports/stack-report.md", markdownTable(report));
     printTable(report);
     console.log(closingLine(modules));
   }
@@ -72,15 +75,34 @@ function failedOutsideTests(module: TestModule): boolean {
   return module.state() === "failed" && ![...module.children.allTests()].some((test) => test.result().state === "failed");
 }
 
-function printTable(report: StackReport): void {
-  const header = ["service", ...properties, "boot to healthy"];
-  const rows = serviceNames.map((name) => [
+function tableRows(report: StackReport): string[][] {
+  return serviceNames.map((name) => [
     name,
     ...properties.map((property) => report.services[name][property]),
     report.bootMs[name] === undefined ? "-" : `${(report.bootMs[name]! / 1000).toFixed(1)} s`,
   ]);
+}
+
+function memoryLine(report: StackReport): string {
+  return report.stackMemoryMiB === undefined ? "" : `Stack memory after boot (sum of container RSS): ${report.stackMemoryMiB} MiB\n`;
+}
+
+/** The report as a Markdown table, with the image each service ran (as `env` selects it). */
+export function markdownTable(report: StackReport, env: NodeJS.ProcessEnv = process.env): string {
+  const track = imageTrack(undefined, env);
+  const header = ["service", ...properties, "boot to healthy", "image"];
+  const rows = tableRows(report).map((row, index) => [...row, `\`${resolveImage(specOf(serviceNames[index]!), track, env)}\``]);
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const table = [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+  const memory = memoryLine(report);
+  return `### Stack report\n\n${table}\n${memory ? `\n${memory}` : ""}`;
+}
+
+function printTable(report: StackReport): void {
+  const header = ["service", ...properties, "boot to healthy"];
+  const rows = tableRows(report);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ");
-  const memory = report.stackMemoryMiB === undefined ? "" : `Stack memory after boot (sum of container RSS): ${report.stackMemoryMiB} MiB\n`;
+  const memory = memoryLine(report);
   console.log(`\nStack report (reports/stack-report.json)\n${line(header)}\n${rows.map(line).join("\n")}\n${memory}`);
 }

@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { serviceNames, specOf } from "../harness/catalog.ts";
-import { composeFile } from "../harness/compose.ts";
-import { withServiceTable } from "../harness/service-table.ts";
+import { serviceNames, specOf } from "../../harness/catalog.ts";
+import { composeFile } from "../../harness/compose.ts";
+import { withServiceTable } from "../../harness/service-table.ts";
 
 describe("docker-compose.yml", () => {
   it("is the file generated from the catalog (run `npm run compose` after a catalog change)", async () => {
-    const committed = await readFile(new URL("../docker-compose.yml", import.meta.url), "utf8");
+    const committed = await readFile(new URL("../../docker-compose.yml", import.meta.url), "utf8");
     expect(committed).toBe(composeFile());
   });
 
@@ -30,7 +30,7 @@ describe("docker-compose.yml", () => {
 
 describe("README.md", () => {
   it("has the service table generated from the catalog (run `npm run docs` after a catalog change)", async () => {
-    const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
+    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
     expect(readme).toBe(withServiceTable(readme));
   });
 });

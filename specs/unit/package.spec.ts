@@ -3,10 +3,10 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { serviceNames, specOf } from "../harness/catalog.ts";
-import { lookalikeRecipe } from "../harness/images.ts";
+import { serviceNames, specOf } from "../../harness/catalog.ts";
+import { lookalikeRecipe } from "../../harness/images.ts";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const root = fileURLToPath(new URL("../..", import.meta.url));
 const run = promisify(execFile);
 
 describe("the npm package", () => {

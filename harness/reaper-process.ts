@@ -1,6 +1,7 @@
 // Entry of the process started by startReaper(): `reaper-process <pid> <runId>`.
 const [watchedPid, runId] = process.argv.slice(2);
 const pollMs = 500;
+const secondSweepMs = 2_000;
 
 function alive(pid: number): boolean {
   try {
@@ -15,7 +16,11 @@ async function removeWhenGone(): Promise<void> {
   while (alive(Number(watchedPid))) await new Promise((resolve) => setTimeout(resolve, pollMs));
   const { connectEngine } = await import("./engine.ts");
   const { removeRun } = await import("./cleanup.ts");
-  await removeRun(await connectEngine(), runId!);
+  const engine = await connectEngine();
+  await removeRun(engine, runId!);
+  // A request the process sent just before it died may still create something: sweep once more.
+  await new Promise((resolve) => setTimeout(resolve, secondSweepMs));
+  await removeRun(engine, runId!);
 }
 
 removeWhenGone().then(

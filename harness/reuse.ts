@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { ContainerRuntimeClient } from "testcontainers";
 import { specOf, type ServiceName } from "./catalog.ts";
-import { StackError } from "./errors.ts";
 import { reuseLabel, serviceLabel } from "./labels.ts";
 import type { StackSettings } from "./settings.ts";
 
@@ -22,17 +20,18 @@ export function reuseRequested(option: boolean | undefined, env: NodeJS.ProcessE
  */
 export async function reuseKey(
   engine: ContainerRuntimeClient,
-  services: ReadonlyArray<{ name: ServiceName; image: string }>,
+  services: ReadonlyArray<{ name: ServiceName; image: string; environment: Record<string, string>; hostPort: number | undefined }>,
   settings: StackSettings,
 ): Promise<string> {
   const shapes = await Promise.all(
     [...services]
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map(async ({ name, image }) => {
+      .map(async ({ name, image, environment, hostPort }) => {
         const spec = specOf(name);
         const { Id: imageId } = await engine.container.dockerode.getImage(image).inspect();
         const files = await Promise.all(((await spec.files?.()) ?? []).map(async (file) => [file.target, await fingerprint(file.source)]));
-        return { ...spec, healthcheck: { ...spec.healthcheck, command: spec.healthcheck.command("127.0.0.1") }, image, imageId, files };
+        const healthcheck = { ...spec.healthcheck, command: spec.healthcheck.command("127.0.0.1") };
+        return { ...spec, environment, hostPort, healthcheck, image, imageId, files };
       }),
   );
   return createHash("sha256").update(JSON.stringify({ shapes, settings })).digest("hex").slice(0, 12);
@@ -70,55 +69,4 @@ export async function reusable(
         (container.NetworkSettings.Networks[network]?.Aliases ?? []).includes(name),
     ),
   );
-}
-
-const lockPollMs = 250;
-
-/**
- * Runs `work` while holding a lock shared by every process on this machine, so two test runs that
- * ask for the same reused stack at once boot it once. A lock whose holder died is taken over.
- */
-export async function withReuseLock<T>(key: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
-  const lock = join(tmpdir(), `stack-harness-reuse-${key}.lock`);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await mkdir(lock);
-      await writeFile(join(lock, "pid"), String(process.pid));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      if (await holderDied(lock)) {
-        await rm(lock, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new StackError({
-          problem: `another process has held the reuse lock ${lock} for ${timeoutMs / 1000} s.`,
-          fix: `wait for the other test run to finish booting, or remove ${lock} if no run is booting.`,
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, lockPollMs));
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    await rm(lock, { recursive: true, force: true });
-  }
-}
-
-async function holderDied(lock: string): Promise<boolean> {
-  const pid = Number(await readFile(join(lock, "pid"), "utf8").catch(() => ""));
-  if (!pid) {
-    // Created a moment ago and its pid not written yet, or left by a holder killed in between.
-    const created = await stat(lock).then((info) => info.mtimeMs, () => 0);
-    return Date.now() - created > 5_000;
-  }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
 }

@@ -1,11 +1,13 @@
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { GenericContainer, Wait, getContainerRuntimeClient, type ExecResult, type StartedTestContainer } from "testcontainers";
+import { GenericContainer, getContainerRuntimeClient, type ExecResult, type StartedTestContainer } from "testcontainers";
 import { copyInto } from "./copy-files.ts";
 import { StackError } from "./errors.ts";
 import { reuseLabel, runLabels, serviceLabel } from "./labels.ts";
+import { HealthWait, HealthWaitFailure } from "./health-wait.ts";
 import { LogTail } from "./log-tail.ts";
+import { withMachineLock } from "./machine-lock.ts";
 import type { ServiceSpec } from "./service-spec.ts";
 import type { StackSettings } from "./settings.ts";
 
@@ -20,18 +22,14 @@ export interface ServicePlacement {
   settings: StackSettings;
   /** The reuse key when the stack is kept for later runs; such a container is found again by it. */
   reuseKey: string | undefined;
+  /** The service's environment with the boot's overrides. */
+  environment: Record<string, string>;
+  /** A fixed host port for the service's main port; a free one when undefined. */
+  hostPort: number | undefined;
   /** Called once the container runs and its healthcheck is awaited. */
   onWaiting: () => void;
 }
 
-/** A container definition that says when it has started and waits for its healthcheck. */
-class ReportingContainer extends GenericContainer {
-  onWaiting: () => void = () => {};
-
-  protected override async containerStarting(): Promise<void> {
-    this.onWaiting();
-  }
-}
 
 /** One service's container: started, restarted in place, or recreated on its named volume. */
 export class ServiceContainer {
@@ -134,15 +132,18 @@ export class ServiceContainer {
     stream.pipe(createWriteStream(join(dir, `${this.placement.runId}-${this.spec.name}.log`), { flags: "a" }));
   }
 
+  /** Provisioning fills a cache volume that other stacks may be filling too: one at a time per machine. */
   private async provision(): Promise<void> {
-    await this.spec.provision?.({ exec: (command) => this.exec(command), settings: this.placement.settings });
+    const { spec, placement } = this;
+    if (!spec.provision) return;
+    const provision = () => spec.provision!({ exec: (command) => this.exec(command), settings: placement.settings });
+    if (!spec.keepData) return provision();
+    await withMachineLock(`stack-harness-cache-${spec.name}`, placement.startupTimeoutMs, provision);
   }
 
   private async definition(): Promise<GenericContainer> {
     const { spec, placement } = this;
-    const definition = new ReportingContainer(placement.image);
-    definition.onWaiting = placement.onWaiting;
-    definition
+    const definition = new GenericContainer(placement.image)
       .withName(`stack-harness-${placement.runId}-${spec.name}`)
       .withLabels({
         ...runLabels(placement.runId),
@@ -151,8 +152,8 @@ export class ServiceContainer {
       })
       .withNetworkMode(placement.network)
       .withNetworkAliases(spec.name)
-      .withExposedPorts(spec.port, ...(spec.extraPorts ?? []))
-      .withEnvironment(spec.environment)
+      .withExposedPorts(placement.hostPort ? { container: spec.port, host: placement.hostPort } : spec.port, ...(spec.extraPorts ?? []))
+      .withEnvironment(placement.environment)
       .withResourcesQuota({ memory: spec.memoryMiB / 1024 })
       .withHealthCheck({
         test: ["CMD-SHELL", spec.healthcheck.command("127.0.0.1")],
@@ -161,7 +162,7 @@ export class ServiceContainer {
         retries: spec.healthcheck.retries,
         startPeriod: spec.healthcheck.startPeriodMs,
       })
-      .withWaitStrategy(Wait.forHealthCheck())
+      .withWaitStrategy(new HealthWait(placement.onWaiting))
       .withStartupTimeout(placement.startupTimeoutMs);
     if (placement.volume && spec.dataDir) definition.withBindMounts([{ source: placement.volume, target: spec.dataDir }]);
     if (spec.command) definition.withCommand(spec.command);
@@ -170,19 +171,36 @@ export class ServiceContainer {
   }
 
   private startFailure(error: unknown, lastLogs: string): StackError {
-    const message = error instanceof Error ? error.message : String(error);
-    const timedOut = /timed? ?out|not healthy after|unhealthy/i.test(message);
-    const seconds = this.placement.startupTimeoutMs / 1000;
+    if (error instanceof StackError) return error;
+    const { problem, fix } = this.explain(error);
     return new StackError({
       service: this.spec.name,
-      problem: timedOut
-        ? `did not become healthy within ${seconds} s (${message}).`
-        : `failed to start (${message}).`,
-      fix: timedOut
-        ? `read the log lines below; if the service is only slow here, raise startupTimeoutMs for "${this.spec.name}".`
-        : `read the log lines below and check the image ${this.placement.image} and its settings.`,
+      problem,
+      fix,
       details: `Last ${logLinesOnFailure} log lines of ${this.spec.name}:\n${lastLogs || "(none)"}`,
       cause: error,
     });
+  }
+
+  private explain(error: unknown): { problem: string; fix: string } {
+    const { spec, placement } = this;
+    const message = error instanceof Error ? error.message : String(error);
+    const checkSettings = `read the log lines below and check the image ${placement.image} and the settings given to "${spec.name}".`;
+    if (error instanceof HealthWaitFailure) {
+      if (error.reason === "timeout") {
+        return {
+          problem: `did not become healthy within ${placement.startupTimeoutMs / 1000} s (${message}).`,
+          fix: `read the log lines below; if the service is only slow here, raise startupTimeoutMs for "${spec.name}".`,
+        };
+      }
+      return { problem: `${message}.`, fix: checkSettings };
+    }
+    if (placement.hostPort && /port is already allocated|address already in use/i.test(message)) {
+      return {
+        problem: `host port ${placement.hostPort} is already taken, so the container cannot publish port ${spec.port} on it.`,
+        fix: `stop what listens on port ${placement.hostPort}, or choose another port in hostPorts.${spec.name}, or leave it out for a free port.`,
+      };
+    }
+    return { problem: `failed to start (${message}).`, fix: checkSettings };
   }
 }

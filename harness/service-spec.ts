@@ -14,6 +14,8 @@ export interface HealthCheckSpec {
 export interface ClientTarget {
   url: string;
   host: string;
+  /** The service's environment as booted (the catalog's, with the boot's overrides). */
+  environment: Record<string, string>;
   mappedPort(containerPort: number): number;
 }
 
@@ -68,9 +70,11 @@ export interface ServiceSpec<Client = unknown> {
   /** Runs once the container is healthy, after every start, restart and recreate; must be idempotent. */
   provision?: (target: ProvisionTarget) => Promise<void>;
   /** The variables an app container on the stack network expects, from the in-network URL. */
-  appEnvironment?: (url: string) => Record<string, string>;
-  /** Connection URL for a host and port (host endpoint or in-network endpoint). */
-  url(host: string, port: number): string;
+  appEnvironment?: (url: string, environment: Record<string, string>) => Record<string, string>;
+  /** Connection URL for a host and port (host endpoint or in-network endpoint), with the service's environment. */
+  url(host: string, port: number, environment: Record<string, string>): string;
+  /** Refuses settings the image would reject at start, before anything starts. */
+  checkEnvironment?: (environment: Record<string, string>) => { problem: string; fix: string } | undefined;
   client: ClientFactory<Client>;
 }
 

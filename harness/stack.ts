@@ -8,11 +8,14 @@ import { StackError } from "./errors.ts";
 import { ensureImage } from "./ensure-image.ts";
 import { imageTrack, resolveImage, type ImageTrack } from "./images.ts";
 import { cacheLabels, runLabels } from "./labels.ts";
+import { checkBootOptions } from "./boot-options.ts";
 import { removeRun } from "./cleanup.ts";
 import { lastLogLines } from "./container-logs.ts";
 import { watchDeaths } from "./death-watch.ts";
 import { startReaper } from "./reaper.ts";
-import { reusable, reuseKey, reuseRequested, withReuseLock } from "./reuse.ts";
+import { startRyuk } from "./ryuk.ts";
+import { withMachineLock } from "./machine-lock.ts";
+import { reusable, reuseKey, reuseRequested } from "./reuse.ts";
 import { ServiceContainer } from "./service-container.ts";
 import type { ClientFactory } from "./service-spec.ts";
 import { selectServices } from "./selection.ts";
@@ -29,6 +32,8 @@ export interface Endpoint {
 export type BootPhase = "pulling" | "starting" | "waiting" | "healthy" | "failed";
 
 export interface BootProgress {
+  /** The run the service belongs to (label `stack-harness.run`); unknown while a kept stack's images are pulled. */
+  runId: string | undefined;
   service: ServiceName;
   phase: BootPhase;
   /** Milliseconds since bootStack() was called. */
@@ -85,6 +90,20 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    * @example bootStack({ services: ["pgvector"], reuse: true })
    */
   reuse?: boolean;
+  /**
+   * Variables added to or replacing a service's environment. Clients, URLs and appEnvironment()
+   * follow them (e.g. another Postgres password).
+   * @default the catalog's environment
+   * @example bootStack({ environment: { neo4j: { NEO4J_PLUGINS: '["apoc"]' } } })
+   */
+  environment?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * A fixed host port for a service's main port, e.g. for a desktop client; a port that is taken
+   * fails the boot with the port named.
+   * @default a free port chosen by the engine
+   * @example bootStack({ hostPorts: { redis: 6379 } })
+   */
+  hostPorts?: Partial<Record<ServiceName, number>>;
 }
 
 /** How a kept stack was found: its reuse key, and whether this boot found it running. */
@@ -101,15 +120,18 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   options: BootOptions<Names> = {},
 ): Promise<Stack<Names>> {
   const bootStarted = Date.now();
+  checkBootOptions(options);
   const names = selectServices(options.services ?? (serviceNames as Names[]));
   const track = imageTrack(options.images);
   const settings = resolveSettings(options, track);
   const engine = await connectEngine();
-  const report = (service: ServiceName, phase: BootPhase) =>
-    options.onProgress?.({ service, phase, elapsedMs: Date.now() - bootStarted });
+  const report = (runId: string | undefined, service: ServiceName, phase: BootPhase) =>
+    options.onProgress?.({ runId, service, phase, elapsedMs: Date.now() - bootStarted });
   const images = new Map(names.map((name) => [name, resolveImage(specOf(name), track)]));
-  const plan = { engine, names, images, track, settings, options, report };
+  const environments = new Map(names.map((name) => [name, environmentOf(name, options.environment)]));
+  const plan = { engine, names, images, environments, track, settings, options, report };
   if (!reuseRequested(options.reuse)) {
+    await startRyuk(engine);
     const runId = randomBytes(4).toString("hex");
     const reaper = startReaper(runId);
     return boot({ ...plan, runId, reuse: undefined, reaper }).catch((error: unknown) => {
@@ -117,9 +139,10 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
       throw error;
     });
   }
-  await Promise.all(names.map((name) => ensureImage(engine, name, images.get(name)!, track, () => report(name, "pulling"))));
-  const key = await reuseKey(engine, names.map((name) => ({ name, image: images.get(name)! })), settings);
-  return withReuseLock(key, reuseLockTimeoutMs, async () => {
+  await Promise.all(names.map((name) => ensureImage(engine, name, images.get(name)!, track, () => report(undefined, name, "pulling"))));
+  const shapes = names.map((name) => ({ name, image: images.get(name)!, environment: environments.get(name)!, hostPort: options.hostPorts?.[name] }));
+  const key = await reuseKey(engine, shapes, settings);
+  return withMachineLock(`stack-harness-reuse-${key}`, reuseLockTimeoutMs, async () => {
     const runId = `reuse-${key}`;
     const adopted = await reusable(engine, key, networkName(runId), names);
     if (!adopted) await removeRun(engine, runId);
@@ -130,6 +153,15 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
 /** How long a boot waits for another process booting the same reused stack. */
 const reuseLockTimeoutMs = 600_000;
 
+/** The catalog's environment with the boot's overrides, refused early where the image would refuse it. */
+function environmentOf(name: ServiceName, overrides: BootOptions["environment"]): Record<string, string> {
+  const spec = specOf(name);
+  const environment = { ...spec.environment, ...overrides?.[name] };
+  const refusal = spec.checkEnvironment?.(environment);
+  if (refusal) throw new StackError({ service: name, ...refusal });
+  return environment;
+}
+
 function networkName(runId: string): string {
   return `stack-harness-${runId}`;
 }
@@ -138,17 +170,19 @@ interface BootPlan<Names extends ServiceName> {
   engine: ContainerRuntimeClient;
   names: readonly Names[];
   images: Map<Names, string>;
+  environments: Map<Names, Record<string, string>>;
   track: ImageTrack;
   settings: StackSettings;
   options: BootOptions<Names>;
-  report: (service: ServiceName, phase: BootPhase) => void;
+  report: (runId: string | undefined, service: ServiceName, phase: BootPhase) => void;
   runId: string;
   reuse: StackReuse | undefined;
   reaper: ChildProcess | undefined;
 }
 
 async function boot<Names extends ServiceName>(plan: BootPlan<Names>): Promise<Stack<Names>> {
-  const { engine, names, images, track, settings, options, report, runId, reuse } = plan;
+  const { engine, names, images, track, settings, options, runId, reuse } = plan;
+  const report = (service: ServiceName, phase: BootPhase) => plan.report(runId, service, phase);
   const { signal } = options;
   let abortRemoval: Promise<unknown> | undefined;
   const removeOnAbort = () => {
@@ -176,6 +210,8 @@ async function boot<Names extends ServiceName>(plan: BootPlan<Names>): Promise<S
       image,
       startupTimeoutMs: startupTimeout(options.startupTimeoutMs, name),
       settings,
+      environment: plan.environments.get(name)!,
+      hostPort: options.hostPorts?.[name],
       reuseKey: reuse?.key,
       onWaiting: () => report(name, "waiting"),
     };
@@ -287,7 +323,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
     const service = this.service(name);
     const host = service.container.getHost();
     const port = service.container.getMappedPort(service.spec.port);
-    return { host, port, url: service.spec.url(host, port) };
+    return { host, port, url: service.spec.url(host, port, service.placement.environment) };
   }
 
   /** Host port of any published container port of the service (see the catalog's ports). */
@@ -297,8 +333,8 @@ export class Stack<Names extends ServiceName = ServiceName> {
 
   /** Endpoint from a container on the stack network: the compose service name and container port. */
   networkEndpoint(name: Names): Endpoint {
-    const spec = this.service(name).spec;
-    return { host: spec.name, port: spec.port, url: spec.url(spec.name, spec.port) };
+    const { spec, placement } = this.service(name);
+    return { host: spec.name, port: spec.port, url: spec.url(spec.name, spec.port, placement.environment) };
   }
 
   /**
@@ -308,16 +344,20 @@ export class Stack<Names extends ServiceName = ServiceName> {
   appEnvironment(): Record<string, string> {
     return Object.assign(
       {},
-      ...this.services.map((name) => this.service(name).spec.appEnvironment?.(this.networkEndpoint(name).url) ?? {}),
+      ...this.services.map((name) => {
+        const { spec, placement } = this.service(name);
+        return spec.appEnvironment?.(this.networkEndpoint(name).url, placement.environment) ?? {};
+      }),
     );
   }
 
   /** A connected client from the library users use (pg.Client, a node-redis client, ...), closed by stop(). */
   async client<Name extends Names>(name: Name): Promise<ClientOf<Name>> {
     const factory = catalog[name].client as unknown as ClientFactory<ClientOf<Name>>;
-    const { container } = this.service(name);
+    const { container, placement } = this.service(name);
     const client = await factory.connect({
       ...this.hostEndpoint(name),
+      environment: placement.environment,
       mappedPort: (containerPort) => container.getMappedPort(containerPort),
     });
     this.clients.push(() => factory.close(client));

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import type { ImageTrack } from "./images.ts";
 import type { ServiceName } from "./catalog.ts";
-import { bootStack, type Endpoint, type Stack } from "./stack.ts";
+import { bootStack, type BootOptions, type Endpoint, type Stack } from "./stack.ts";
 
 export { stackControl } from "./stack-control.ts";
 
@@ -34,6 +34,10 @@ export interface StackPresetOptions {
   startupTimeoutMs?: number;
   /** Keep the stack for the next run (see BootOptions.reuse). @default process.env.STACK_HARNESS_REUSE === "true" */
   reuse?: boolean;
+  /** Per-service environment overrides (see BootOptions.environment). @default the catalog's */
+  environment?: BootOptions["environment"];
+  /** Fixed host ports (see BootOptions.hostPorts). @default free ports */
+  hostPorts?: BootOptions["hostPorts"];
 }
 
 declare module "vitest" {

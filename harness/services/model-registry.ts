@@ -1,9 +1,24 @@
+import { stat } from "node:fs/promises";
 import { ModelRegistry } from "../clients/model-registry.ts";
 import { publishedModels } from "../models/tiny-model.ts";
+import { StackError } from "../errors.ts";
 import { packagePath } from "../package-root.ts";
 import { defineService, quickToStart } from "../service-spec.ts";
 
 const server = packagePath("images/model-registry/server.mjs");
+
+/** The directory STACK_HARNESS_MODELS_DIR names, once it is known to be one. */
+async function mirroredModels(dir: string): Promise<string> {
+  const isDirectory = await stat(dir).then((info) => info.isDirectory(), () => false);
+  if (!isDirectory) {
+    throw new StackError({
+      service: "model-registry",
+      problem: `STACK_HARNESS_MODELS_DIR is ${dir}, which is not a directory.`,
+      fix: "point it at a directory in Ollama's layout (blobs/ and manifests/), or unset it.",
+    });
+  }
+  return dir;
+}
 
 /**
  * The stack's own Ollama model registry: it serves the tiny llama model of fixtures/ollama (and
@@ -20,7 +35,7 @@ export const modelRegistry = defineService<ModelRegistry>({
   files: async () => [
     { source: server, target: "/srv/model-registry/server.mjs" },
     { source: await publishedModels(), target: "/models" },
-    ...(process.env.STACK_HARNESS_MODELS_DIR ? [{ source: process.env.STACK_HARNESS_MODELS_DIR, target: "/models" }] : []),
+    ...(process.env.STACK_HARNESS_MODELS_DIR ? [{ source: await mirroredModels(process.env.STACK_HARNESS_MODELS_DIR), target: "/models" }] : []),
   ],
   healthcheck: {
     command: (host) => `node /srv/model-registry/server.mjs --check ${host}`,

@@ -3,6 +3,13 @@ import { defineService, slowToStart } from "../service-spec.ts";
 
 export const neo4jUser = "neo4j";
 export const neo4jPassword = "stack-password";
+const shortestPassword = 8;
+
+/** User and password from NEO4J_AUTH ("user/password"). */
+function credentials(environment: Record<string, string>): { user: string; password: string } {
+  const [user = neo4jUser, ...rest] = (environment.NEO4J_AUTH ?? "").split("/");
+  return { user, password: rest.join("/") };
+}
 
 export const neo4jService = defineService<Driver>({
   name: "neo4j",
@@ -26,11 +33,23 @@ export const neo4jService = defineService<Driver>({
   stopTimeoutSeconds: 30,
   dependsOn: [],
   absentTools: ["curl", "nc"],
-  appEnvironment: (url) => ({ NEO4J_URI: url, NEO4J_USERNAME: neo4jUser, NEO4J_PASSWORD: neo4jPassword }),
+  checkEnvironment(environment) {
+    const { password } = credentials(environment);
+    if (environment.NEO4J_AUTH === "none" || password.length >= shortestPassword) return undefined;
+    return {
+      problem: `NEO4J_AUTH sets a password of ${password.length} characters; Neo4j 5 refuses passwords under ${shortestPassword} and exits.`,
+      fix: `use a password of at least ${shortestPassword} characters, e.g. NEO4J_AUTH=neo4j/${neo4jPassword}.`,
+    };
+  },
+  appEnvironment: (url, environment) => {
+    const { user, password } = credentials(environment);
+    return { NEO4J_URI: url, NEO4J_USERNAME: user, NEO4J_PASSWORD: password };
+  },
   url: (host, port) => `bolt://${host}:${port}`,
   client: {
-    async connect({ url }) {
-      const driver = neo4j.driver(url, neo4j.auth.basic(neo4jUser, neo4jPassword));
+    async connect({ url, environment }) {
+      const { user, password } = credentials(environment);
+      const driver = neo4j.driver(url, environment.NEO4J_AUTH === "none" ? undefined : neo4j.auth.basic(user, password));
       await driver.verifyConnectivity();
       return driver;
     },

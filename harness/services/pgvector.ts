@@ -23,7 +23,8 @@ export const pgvector = defineService<pg.Client>({
   dependsOn: [],
   absentTools: ["curl", "wget", "nc"],
   appEnvironment: (url) => ({ DATABASE_URL: url }),
-  url: (host, port) => `postgres://${user}:${password}@${host}:${port}/${database}`,
+  url: (host, port, env) =>
+    `postgres://${encodeURIComponent(env.POSTGRES_USER ?? "postgres")}:${encodeURIComponent(env.POSTGRES_PASSWORD ?? "")}@${host}:${port}/${encodeURIComponent(env.POSTGRES_DB ?? env.POSTGRES_USER ?? "postgres")}`,
   client: {
     async connect({ url }) {
       const client = new pg.Client({ connectionString: url });

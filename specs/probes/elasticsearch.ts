@@ -1,6 +1,28 @@
 import { expect } from "vitest";
 import type { ServiceProbe } from "./probe.ts";
-import { payload, recordsSurvive } from "./records.ts";
+import { payload, recordsSurvive, type RecordStore } from "./records.ts";
+
+/** Records as the persistence and crash-durability specs write and count them. */
+export const elasticsearchRecords: RecordStore = {
+  write: async (stack, count) => {
+    const client = await stack.client("elasticsearch");
+    const operations = Array.from({ length: count }, (_, id) => [
+      { index: { _index: "acknowledged", _id: String(id) } },
+      { payload: payload(id) },
+    ]).flat();
+    const response = await client.bulk({ operations });
+    expect(response.errors).toBe(false);
+    expect(response.items.filter((item) => item.index?.result === "created")).toHaveLength(count);
+  },
+  countIntact: async (stack, count) => {
+    const client = await stack.client("elasticsearch");
+    const { docs } = await client.mget<{ payload: string }>({
+      index: "acknowledged",
+      ids: Array.from({ length: count }, (_, id) => String(id)),
+    });
+    return docs.filter((doc) => "found" in doc && doc.found && doc._source?.payload === payload(Number(doc._id))).length;
+  },
+};
 
 export const elasticsearchProbe: ServiceProbe = {
   async roundTrip(stack) {
@@ -35,24 +57,6 @@ export const elasticsearchProbe: ServiceProbe = {
     expect(nearest.hits.hits.map((hit) => hit._id)).toEqual(["dog"]);
   },
 
-  persistence: recordsSurvive(
-    async (stack, count) => {
-      const client = await stack.client("elasticsearch");
-      const operations = Array.from({ length: count }, (_, id) => [
-        { index: { _index: "acknowledged", _id: String(id) } },
-        { payload: payload(id) },
-      ]).flat();
-      const response = await client.bulk({ operations });
-      expect(response.errors).toBe(false);
-      expect(response.items.filter((item) => item.index?.result === "created")).toHaveLength(count);
-    },
-    async (stack, count) => {
-      const client = await stack.client("elasticsearch");
-      const { docs } = await client.mget<{ payload: string }>({
-        index: "acknowledged",
-        ids: Array.from({ length: count }, (_, id) => String(id)),
-      });
-      return docs.filter((doc) => "found" in doc && doc.found && doc._source?.payload === payload(Number(doc._id))).length;
-    },
-  ),
+  records: elasticsearchRecords,
+  persistence: recordsSurvive(elasticsearchRecords),
 };

@@ -2,7 +2,29 @@ import neo4j from "neo4j-driver";
 import { expect } from "vitest";
 import { neo4jUser } from "../../harness/services/neo4j.ts";
 import type { ServiceProbe } from "./probe.ts";
-import { payload, recordsSurvive } from "./records.ts";
+import { payload, recordsSurvive, type RecordStore } from "./records.ts";
+
+/** Records as the persistence and crash-durability specs write and count them. */
+export const neo4jRecords: RecordStore = {
+  write: async (stack, count) => {
+    const driver = await stack.client("neo4j");
+    const batch = 100;
+    for (let first = 0; first < count; first += batch) {
+      const { summary } = await driver.executeQuery(
+        "UNWIND range($first, $last) AS id CREATE (:Record {id: id, payload: 'record ' + toString(id)})",
+        { first: neo4j.int(first), last: neo4j.int(Math.min(first + batch, count) - 1) },
+      );
+      expect(summary.counters.updates().nodesCreated).toBe(Math.min(batch, count - first));
+    }
+  },
+  countIntact: async (stack, count) => {
+    const driver = await stack.client("neo4j");
+    const { records } = await driver.executeQuery("MATCH (r:Record) WHERE r.id < $count RETURN r.id AS id, r.payload AS payload", {
+      count: neo4j.int(count),
+    });
+    return records.filter((record) => record.get("payload") === payload(neo4j.integer.toNumber(record.get("id")))).length;
+  },
+};
 
 export const neo4jProbe: ServiceProbe = {
   async roundTrip(stack) {
@@ -16,26 +38,8 @@ export const neo4jProbe: ServiceProbe = {
     expect(records.map((record) => record.toObject())).toEqual([{ from: "Ada", to: "Charles", since: neo4j.int(1843) }]);
   },
 
-  persistence: recordsSurvive(
-    async (stack, count) => {
-      const driver = await stack.client("neo4j");
-      const batch = 100;
-      for (let first = 0; first < count; first += batch) {
-        const { summary } = await driver.executeQuery(
-          "UNWIND range($first, $last) AS id CREATE (:Record {id: id, payload: 'record ' + toString(id)})",
-          { first: neo4j.int(first), last: neo4j.int(Math.min(first + batch, count) - 1) },
-        );
-        expect(summary.counters.updates().nodesCreated).toBe(Math.min(batch, count - first));
-      }
-    },
-    async (stack, count) => {
-      const driver = await stack.client("neo4j");
-      const { records } = await driver.executeQuery("MATCH (r:Record) WHERE r.id < $count RETURN r.id AS id, r.payload AS payload", {
-        count: neo4j.int(count),
-      });
-      return records.filter((record) => record.get("payload") === payload(neo4j.integer.toNumber(record.get("id")))).length;
-    },
-  ),
+  records: neo4jRecords,
+  persistence: recordsSurvive(neo4jRecords),
 
   extras: {
     connectivity: {

@@ -1,6 +1,26 @@
 import { expect } from "vitest";
 import type { ServiceProbe } from "./probe.ts";
-import { payload, recordsSurvive } from "./records.ts";
+import { payload, recordsSurvive, type RecordStore } from "./records.ts";
+
+/** Records as the persistence and crash-durability specs write and count them. */
+export const pgvectorRecords: RecordStore = {
+  write: async (stack, count) => {
+    const client = await stack.client("pgvector");
+    await client.query("CREATE TABLE acknowledged (id integer PRIMARY KEY, payload text NOT NULL)");
+    for (let id = 0; id < count; id++) {
+      const result = await client.query("INSERT INTO acknowledged (id, payload) VALUES ($1, $2)", [id, payload(id)]);
+      expect(result.rowCount).toBe(1);
+    }
+  },
+  countIntact: async (stack, count) => {
+    const client = await stack.client("pgvector");
+    const { rows } = await client.query<{ id: number; payload: string }>(
+      "SELECT id, payload FROM acknowledged WHERE id < $1",
+      [count],
+    );
+    return rows.filter((row) => row.payload === payload(row.id)).length;
+  },
+};
 
 export const pgvectorProbe: ServiceProbe = {
   async roundTrip(stack) {
@@ -17,22 +37,6 @@ export const pgvectorProbe: ServiceProbe = {
     expect(version.rows[0]?.extversion).toMatch(/^0\.\d+\.\d+$/);
   },
 
-  persistence: recordsSurvive(
-    async (stack, count) => {
-      const client = await stack.client("pgvector");
-      await client.query("CREATE TABLE acknowledged (id integer PRIMARY KEY, payload text NOT NULL)");
-      for (let id = 0; id < count; id++) {
-        const result = await client.query("INSERT INTO acknowledged (id, payload) VALUES ($1, $2)", [id, payload(id)]);
-        expect(result.rowCount).toBe(1);
-      }
-    },
-    async (stack, count) => {
-      const client = await stack.client("pgvector");
-      const { rows } = await client.query<{ id: number; payload: string }>(
-        "SELECT id, payload FROM acknowledged WHERE id < $1",
-        [count],
-      );
-      return rows.filter((row) => row.payload === payload(row.id)).length;
-    },
-  ),
+  records: pgvectorRecords,
+  persistence: recordsSurvive(pgvectorRecords),
 };

@@ -1,5 +1,6 @@
 import type { ServiceName } from "../../harness/catalog.ts";
 import type { Stack } from "../../harness/stack.ts";
+import type { RecordStore } from "./records.ts";
 
 export type Property = "connectivity" | "persistence" | "healthcheck" | "dns";
 
@@ -18,6 +19,8 @@ export interface ServiceProbe {
   /** A real round trip that fails unless the service does its job. */
   roundTrip(stack: Stack): Promise<void>;
   persistence: PersistenceCheck;
+  /** For stateful services: their records, also counted after a crash (specs/crash-durability). */
+  records?: RecordStore;
   /** A way the service can answer yet be unfit, that a naive healthcheck would miss; undone by `restore`. */
   healthTrap?: {
     description: string;

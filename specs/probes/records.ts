@@ -9,18 +9,18 @@ export function payload(id: number): string {
   return `record ${id}`;
 }
 
-/**
- * Persistence as counted records: `write` stores ids 0..count-1, each acknowledged; `countIntact`
- * reads every one back and counts those whose payload is right.
- */
-export function recordsSurvive(
-  write: (stack: Stack, count: number) => Promise<void>,
-  countIntact: (stack: Stack, count: number) => Promise<number>,
-  count = acknowledgedRecords,
-): PersistenceCheck {
+/** A service's records, written by ids 0..count-1 (each acknowledged) and counted back intact. */
+export interface RecordStore {
+  write(stack: Stack, count: number): Promise<void>;
+  /** Reads every record back and counts those whose payload is right. */
+  countIntact(stack: Stack, count: number): Promise<number>;
+}
+
+/** Persistence as counted records: every acknowledged record is read back intact. */
+export function recordsSurvive(records: RecordStore, count = acknowledgedRecords): PersistenceCheck {
   return {
     what: `${count} acknowledged writes`,
-    before: (stack) => write(stack, count),
-    after: async (stack) => expect(await countIntact(stack, count)).toBe(count),
+    before: (stack) => records.write(stack, count),
+    after: async (stack) => expect(await records.countIntact(stack, count)).toBe(count),
   };
 }

@@ -1,8 +1,24 @@
 import { expect } from "vitest";
 import type { ServiceProbe } from "./probe.ts";
-import { payload, recordsSurvive } from "./records.ts";
+import { payload, recordsSurvive, type RecordStore } from "./records.ts";
 
 const trapPassword = "health-trap";
+
+/** Records as the persistence and crash-durability specs write and count them. */
+export const redisRecords: RecordStore = {
+  write: async (stack, count) => {
+    const client = await stack.client("redis");
+    const replies = await Promise.all(
+      Array.from({ length: count }, (_, id) => client.set(`acknowledged:${id}`, payload(id))),
+    );
+    expect(replies.filter((reply) => reply === "OK")).toHaveLength(count);
+  },
+  countIntact: async (stack, count) => {
+    const client = await stack.client("redis");
+    const values = await client.mGet(Array.from({ length: count }, (_, id) => `acknowledged:${id}`));
+    return values.filter((value, id) => value === payload(id)).length;
+  },
+};
 
 export const redisProbe: ServiceProbe = {
   async roundTrip(stack) {
@@ -22,20 +38,8 @@ export const redisProbe: ServiceProbe = {
     expect(entries).toEqual([{ id, message: { kind: "embed", text: "cats" } }]);
   },
 
-  persistence: recordsSurvive(
-    async (stack, count) => {
-      const client = await stack.client("redis");
-      const replies = await Promise.all(
-        Array.from({ length: count }, (_, id) => client.set(`acknowledged:${id}`, payload(id))),
-      );
-      expect(replies.filter((reply) => reply === "OK")).toHaveLength(count);
-    },
-    async (stack, count) => {
-      const client = await stack.client("redis");
-      const values = await client.mGet(Array.from({ length: count }, (_, id) => `acknowledged:${id}`));
-      return values.filter((value, id) => value === payload(id)).length;
-    },
-  ),
+  records: redisRecords,
+  persistence: recordsSurvive(redisRecords),
 
   healthTrap: {
     description: "a password is required (NOAUTH)",

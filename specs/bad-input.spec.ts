@@ -1,0 +1,196 @@
+import { execFile } from "node:child_process";
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
+import { promisify } from "node:util";
+import { getContainerRuntimeClient } from "testcontainers";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ServiceName } from "../harness/catalog.ts";
+import { specOf } from "../harness/catalog.ts";
+import { lookalikeImage } from "../harness/images.ts";
+import { StackError } from "../harness/errors.ts";
+import { bootStack, type BootOptions } from "../harness/stack.ts";
+import { leftovers } from "./support/leftovers.ts";
+
+const harnessEntry = new URL("../harness/index.ts", import.meta.url).href;
+
+/** Options refused before anything starts: [what is wrong, the options, the problem, the fix]. */
+const refusedOptions: Array<[string, unknown, RegExp, RegExp]> = [
+  ["a service named twice", { services: ["redis", "redis"] }, /redis: is named twice/, /name each service once/],
+  ["a dependency left out", { services: ["spark-worker"] }, /spark-worker: depends on "spark-master", which is not in `services`/, /add "spark-master"/],
+  ["an empty service list", { services: [] }, /`services` must be a non-empty array/, /pass some of: ollama, /],
+  ["a service list that is not an array", { services: "redis" }, /`services` must be a non-empty array/, /pass some of/],
+  ["an unknown option", { service: ["redis"] }, /`service` is not an option/, /use one of: services, images, /],
+  ["options that are not an object", "redis", /the options must be an object/, /bootStack\(\{ services/],
+  ["a negative startup timeout", { startupTimeoutMs: -1 }, /`startupTimeoutMs` must be a number of milliseconds above 0 or an object/, /startupTimeoutMs: 120_000/],
+  ["a startup timeout as text", { startupTimeoutMs: { neo4j: "5m" } }, /`startupTimeoutMs.neo4j` must be a number of milliseconds above 0, not "5m"/, /neo4j: 300_000/],
+  ["a startup timeout for no service", { startupTimeoutMs: { postgres: 1_000 } }, /`startupTimeoutMs.postgres` names no service of the catalog/, /use one of: ollama/],
+  ["an unknown image track", { images: "latest" }, /unknown image track "latest"/, /"upstream" or "lookalike"/],
+  ["a progress callback that is not a function", { onProgress: "console" }, /`onProgress` must be a function, not "console"/, /\(progress\) =>/],
+  ["a signal that is not an AbortSignal", { signal: 300_000 }, /`signal` must be an AbortSignal, not 300000/, /AbortSignal.timeout/],
+  ["a reuse flag that is not a boolean", { reuse: "yes" }, /`reuse` must be true or false, not "yes"/, /reuse: true/],
+  ["an empty Ollama model name", { ollamaModel: " " }, /`ollamaModel` must be a model name, not " "/, /"all-minilm"/],
+  ["an environment variable that is not a string", { environment: { redis: { MAXMEMORY: 256 } } }, /`environment.redis` must be an object of string variables, not an object/, /NEO4J_PLUGINS/],
+  ["a host port out of range", { hostPorts: { redis: 70_000 } }, /`hostPorts.redis` must be a port number from 1 to 65535, not 70000/, /redis: 6379/],
+  [
+    "a Neo4j password under 8 characters",
+    { services: ["neo4j"], environment: { neo4j: { NEO4J_AUTH: "neo4j/short" } } },
+    /neo4j: NEO4J_AUTH sets a password of 5 characters; Neo4j 5 refuses passwords under 8 and exits/,
+    /at least 8 characters/,
+  ],
+];
+
+describe("a boot that cannot succeed", () => {
+  afterEach(async () => {
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it.each(refusedOptions)("refuses %s before anything starts", async (_, options, problem, fix) => {
+    const started = Date.now();
+    const error = await bootStack(options as BootOptions).then(
+      () => expect.fail("the boot should have been refused"),
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(StackError);
+    expect((error as StackError).message).toMatch(problem);
+    expect((error as StackError).fix).toMatch(fix);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it("says within 5 s that the engine is unreachable and how to start one", async () => {
+    const script = `
+      import { bootStack } from ${JSON.stringify(harnessEntry)};
+      const started = Date.now();
+      try { await bootStack({ services: ["redis"] }); } catch (error) {
+        console.log(JSON.stringify({ ms: Date.now() - started, message: error.message }));
+      }`;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      env: { ...process.env, DOCKER_HOST: "tcp://127.0.0.1:1" },
+    });
+    const { ms, message } = JSON.parse(stdout.trim().split("\n").pop()!);
+    expect(ms).toBeLessThan(5_000);
+    expect(message).toMatch(/the Docker engine is not reachable/);
+    expect(message).toMatch(/Fix: start a Docker engine .*`docker info`/);
+  });
+
+  it("names Ryuk, not a service, when testcontainers' reaper image cannot be pulled", async () => {
+    const script = `
+      import { bootStack } from ${JSON.stringify(harnessEntry)};
+      try { await bootStack({ services: ["redis"] }); } catch (error) { console.log(JSON.stringify({ message: error.message })); }`;
+    const env: NodeJS.ProcessEnv = { ...process.env, RYUK_CONTAINER_IMAGE: "stack-harness/no-such-ryuk:0" };
+    delete env.TESTCONTAINERS_RYUK_DISABLED;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env });
+    const { message } = JSON.parse(stdout.trim().split("\n").pop()!);
+    expect(message).toMatch(/^\[stack-harness\] testcontainers could not start its Ryuk reaper container/);
+    expect(message).toMatch(/Fix: .*TESTCONTAINERS_RYUK_DISABLED=true/);
+  });
+
+  it("lists the valid names for an unknown service", async () => {
+    await expect(bootStack({ services: ["postgres" as ServiceName] })).rejects.toThrow(
+      /postgres: is not a service of the catalog\.\nFix: use one of: ollama, model-registry, pgvector, redis, neo4j, chroma, elasticsearch, spark-master, spark-worker\./,
+    );
+  });
+
+  it("names the command that builds a missing look-alike image", async () => {
+    const docker = (await getContainerRuntimeClient()).container.dockerode;
+    const image = lookalikeImage(specOf("redis"));
+    const [repo, tag] = image.split(":") as [string, string];
+    const present = await docker.getImage(image).inspect().then(() => true, () => false);
+    if (present) await docker.getImage(image).tag({ repo, tag: "set-aside-by-spec" });
+    try {
+      if (present) await docker.getImage(image).remove();
+      await expect(bootStack({ services: ["redis"], images: "lookalike" })).rejects.toThrow(
+        /redis: the look-alike image stack-harness\/redis:lookalike is not built\.\nFix: run `npm run images`/,
+      );
+    } finally {
+      if (present) {
+        await docker.getImage(`${repo}:set-aside-by-spec`).tag({ repo, tag });
+        await docker.getImage(`${repo}:set-aside-by-spec`).remove();
+      }
+    }
+  });
+
+  it("says an overridden image could not be pulled and what to do", async () => {
+    process.env.STACK_HARNESS_IMAGE_REDIS = "stack-harness/no-such-image:0";
+    try {
+      await expect(bootStack({ services: ["redis"] })).rejects.toThrow(
+        /redis: the image stack-harness\/no-such-image:0 is not present and could not be pulled .*\nFix: .*STACK_HARNESS_REGISTRY/,
+      );
+    } finally {
+      delete process.env.STACK_HARNESS_IMAGE_REDIS;
+    }
+  });
+
+  it("names the service that timed out, shows its last log lines and removes the others", async () => {
+    const boot = bootStack({ services: ["pgvector", "redis"], startupTimeoutMs: { pgvector: 1_000 } });
+    const error: Error = await boot.then(
+      () => expect.fail("the boot should have timed out"),
+      (failure: Error) => failure,
+    );
+    expect(error.message).toMatch(/^\[stack-harness\] pgvector: did not become healthy within 1 s/);
+    expect(error.message).toMatch(/Fix: .*raise startupTimeoutMs for "pgvector"/);
+    const logs = error.message.split("Last 50 log lines of pgvector:\n")[1];
+    expect(logs?.trim().length).toBeGreaterThan(0);
+    expect(logs).not.toBe("(none)");
+  });
+  it("names a service that exits during the boot, with the exit code and its last log lines", async () => {
+    const error = await failure(bootStack({ services: ["pgvector", "redis"], environment: { pgvector: { POSTGRES_PASSWORD: "" } } }));
+    expect(error.message).toMatch(/^\[stack-harness\] pgvector: exited with code 1 before it became healthy\./);
+    expect(error.message).toMatch(/Fix: read the log lines below and check the image .* and the settings given to "pgvector"/);
+    expect(error.message).toMatch(/POSTGRES_PASSWORD/);
+  });
+
+  it("names a healthcheck that never passes, with its last output", async () => {
+    const error = await failure(
+      bootStack({
+        services: ["model-registry", "ollama"],
+        environment: { ollama: { OLLAMA_HOST: "0.0.0.0:11435" } },
+        startupTimeoutMs: { ollama: 8_000 },
+      }),
+    );
+    expect(error.message).toMatch(/ollama: did not become healthy within 8 s \(its healthcheck had not passed after 8000 ms; last check: exit code 1/);
+    expect(error.message).toMatch(/Listening on .*11435/);
+  });
+
+  it("names a fixed host port that is already taken", async () => {
+    const squatter = createServer().listen(0, "0.0.0.0");
+    await once(squatter, "listening");
+    const port = (squatter.address() as AddressInfo).port;
+    try {
+      const error = await failure(bootStack({ services: ["redis"], hostPorts: { redis: port } }));
+      expect(error.message).toMatch(new RegExp(`redis: host port ${port} is already taken`));
+      expect(error.fix).toMatch(new RegExp(`stop what listens on port ${port}, or choose another port in hostPorts.redis`));
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it("says a model that cannot be pulled could not be pulled, and how to choose another", async () => {
+    const error = await failure(bootStack({ services: ["model-registry", "ollama"], ollamaModel: "model-registry:5000/library/missing:latest" }));
+    expect(error.message).toMatch(/ollama: could not pull the model model-registry:5000\/library\/missing:latest/);
+    expect(error.fix).toMatch(/STACK_HARNESS_OLLAMA_MODEL/);
+  });
+
+  it("says STACK_HARNESS_MODELS_DIR is not a directory", async () => {
+    process.env.STACK_HARNESS_MODELS_DIR = "/no/such/models";
+    try {
+      const error = await failure(bootStack({ services: ["model-registry"] }));
+      expect(error.message).toMatch(/model-registry: STACK_HARNESS_MODELS_DIR is \/no\/such\/models, which is not a directory/);
+    } finally {
+      delete process.env.STACK_HARNESS_MODELS_DIR;
+    }
+  });
+
+  it("names a service that is not part of the stack, and how to boot it", async () => {
+    await using stack = await bootStack({ services: ["redis"] });
+    await expect(stack.client("neo4j" as "redis")).rejects.toThrow(/neo4j: is not part of this stack\.\nFix: boot it with the others: bootStack\(\{ services: \["redis", "neo4j"\] \}\)/);
+  });
+});
+
+async function failure(boot: Promise<unknown>): Promise<StackError> {
+  const error = await boot.then(
+    () => expect.fail("the boot should have failed"),
+    (failed: unknown) => failed,
+  );
+  expect(error).toBeInstanceOf(StackError);
+  return error as StackError;
+}

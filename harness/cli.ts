@@ -2,7 +2,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { serviceNames, type ServiceName } from "./catalog.ts";
 import { removeEverything } from "./cleanup.ts";
-import { composeFile } from "./compose.ts";
+import { writeComposeFile } from "./compose.ts";
 import { diagnose } from "./doctor.ts";
 import { connectEngine } from "./engine.ts";
 import { StackError } from "./errors.ts";
@@ -24,7 +24,8 @@ const usage = `Usage: stack-harness <command>
   down                  remove every container, network and volume the harness left on this engine
   doctor                check the engine, Node, memory, vm.max_map_count and images, with the fix for each
   images [services...]  build the look-alike images from packages
-  compose [file]        write docker-compose.yml from the catalog (default: ./docker-compose.yml)
+  compose [file]        write docker-compose.yml from the catalog (default: ./docker-compose.yml), and the
+                        files its services mount under .stack-harness/ beside it
   docs [file]           rewrite the service table of README.md from the catalog (default: ./README.md)
   matrix [--tags pinned|newest]
                         print the nightly CI matrix as JSON: each service with its dependencies and images,
@@ -84,8 +85,8 @@ async function main([command, ...args]: string[]): Promise<void> {
       return buildLookalikeImages(args.length > 0 ? (args as ServiceName[]) : serviceNames);
     case "compose": {
       const file = args[0] ?? "docker-compose.yml";
-      await writeFile(file, composeFile());
-      console.log(`Wrote ${file}`);
+      await writeComposeFile(file);
+      console.log(`Wrote ${file} and the files it mounts`);
       return;
     }
     case "docs": {

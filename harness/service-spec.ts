@@ -26,6 +26,14 @@ export interface ProvisionTarget {
   settings: StackSettings;
 }
 
+/** A provisioning step as a shell script run in the service's container, reading settings from variables. */
+export interface ProvisionScript {
+  /** POSIX shell script; idempotent. */
+  script: string;
+  /** The variables the script reads, from the stack's settings. */
+  environment(settings: StackSettings): Record<string, string>;
+}
+
 /** The client a service hands out. */
 export interface ClientFactory<Client> {
   connect(target: ClientTarget): Promise<Client>;
@@ -69,6 +77,8 @@ export interface ServiceSpec<Client = unknown> {
   files?: () => Promise<Array<{ source: string; target: string }>>;
   /** Runs once the container is healthy, after every start, restart and recreate; must be idempotent. */
   provision?: (target: ProvisionTarget) => Promise<void>;
+  /** The provisioning as a shell script, for docker-compose.yml to run it too (`provision` runs it here). */
+  provisionScript?: ProvisionScript;
   /** The variables an app container on the stack network expects, from the in-network URL. */
   appEnvironment?: (url: string, environment: Record<string, string>) => Record<string, string>;
   /** Connection URL for a host and port (host endpoint or in-network endpoint), with the service's environment. */
@@ -86,4 +96,10 @@ export const slowToStart = { intervalMs: 2_000, timeoutMs: 10_000, retries: 90, 
 
 export function defineService<Client>(spec: ServiceSpec<Client>): ServiceSpec<Client> {
   return spec;
+}
+
+/** A provisioning script as one shell command, its variables exported first. */
+export function provisionCommand({ script, environment }: ProvisionScript, settings: StackSettings): string {
+  const assignments = Object.entries(environment(settings)).map(([name, value]) => `${name}='${value.replaceAll("'", "'\\''")}'`);
+  return assignments.length > 0 ? `export ${assignments.join(" ")}; ${script}` : script;
 }

@@ -10,6 +10,8 @@ export interface StackSettings {
 /** A small model of the Ollama library that generates, chats and embeds: the default for real users. */
 export const defaultOllamaModel = "smollm2:135m";
 
+const ollamaModelVariable = "STACK_HARNESS_OLLAMA_MODEL";
+
 export function resolveSettings(
   options: { ollamaModel?: string },
   track: ImageTrack,
@@ -17,6 +19,14 @@ export function resolveSettings(
 ): StackSettings {
   return {
     ollamaModel:
-      options.ollamaModel ?? env.STACK_HARNESS_OLLAMA_MODEL ?? (track === "lookalike" ? tinyModelReference : defaultOllamaModel),
+      options.ollamaModel ?? env[ollamaModelVariable] ?? (track === "lookalike" ? tinyModelReference : defaultOllamaModel),
   };
 }
+
+/**
+ * The settings as docker-compose.yml holds them: interpolations of the same variables, whose
+ * defaults need no network (the tiny model comes from the stack's own model-registry).
+ */
+export const composeSettings: StackSettings = {
+  ollamaModel: `\${${ollamaModelVariable}:-${tinyModelReference}}`,
+};

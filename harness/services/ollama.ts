@@ -1,7 +1,15 @@
 import { stripVTControlCharacters } from "node:util";
 import { Ollama } from "ollama";
 import { StackError } from "../errors.ts";
-import { defineService, quickToStart } from "../service-spec.ts";
+import { defineService, provisionCommand, quickToStart, type ProvisionScript } from "../service-spec.ts";
+
+// Pulls the model unless the volume holds it; the stack's own registry speaks plain HTTP.
+const pullModel: ProvisionScript = {
+  script:
+    'case "$MODEL" in model-registry:*) insecure=--insecure ;; *) insecure= ;; esac; ' +
+    'ollama show "$MODEL" >/dev/null 2>&1 || ollama pull $insecure "$MODEL"',
+  environment: (settings) => ({ MODEL: settings.ollamaModel }),
+};
 
 export const ollama = defineService<Ollama>({
   name: "ollama",
@@ -27,11 +35,10 @@ export const ollama = defineService<Ollama>({
     connect: async ({ url }) => new Ollama({ host: url }),
     close: async (client) => client.abort(),
   },
+  provisionScript: pullModel,
   async provision({ exec, settings }) {
     const model = settings.ollamaModel;
-    if ((await exec(`ollama show ${model} >/dev/null`)).exitCode === 0) return;
-    const insecure = model.startsWith("model-registry:") ? "--insecure " : "";
-    const pulled = await exec(`ollama pull ${insecure}${model}`);
+    const pulled = await exec(provisionCommand(pullModel, settings));
     if (pulled.exitCode !== 0) {
       throw new StackError({
         service: "ollama",

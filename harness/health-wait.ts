@@ -1,6 +1,7 @@
 import type { WaitStrategy } from "testcontainers";
 
 type Container = Parameters<WaitStrategy["waitUntilReady"]>[0];
+type State = Awaited<ReturnType<Container["inspect"]>>["State"];
 
 /** Why a container did not become healthy. */
 export class HealthWaitFailure extends Error {
@@ -13,48 +14,57 @@ export class HealthWaitFailure extends Error {
   }
 }
 
-const pollMs = 100;
-
-type State = Awaited<ReturnType<Container["inspect"]>>["State"];
-
-function lastCheck(state: State): string {
-  const last = state.Health?.Log?.at(-1);
-  if (!last) return "no check has run yet";
-  const output = last.Output.trim().split("\n").slice(-3).join(" | ");
-  return `last check: exit code ${last.ExitCode}${output ? `, "${output}"` : ""}`;
-}
+/** Inspects again at this pace even if the engine's events are late. */
+const fallbackPollMs = 2_000;
 
 /**
  * Waits for the container's Docker healthcheck to report healthy, and fails at once when the
- * container exits or turns unhealthy instead of waiting out the timeout.
+ * container exits or turns unhealthy instead of waiting out the timeout. It listens to the
+ * engine's events rather than polling, which would cost the engine CPU while every service boots.
  */
 export class HealthWait implements WaitStrategy {
   private startupTimeoutMs = 60_000;
   private timeoutSet = false;
   private readonly onWaiting: () => void;
+  private readonly events: (containerId: string) => Promise<NodeJS.ReadableStream & { destroy(): void }>;
 
-  constructor(onWaiting: () => void) {
+  constructor(onWaiting: () => void, events: HealthWait["events"]) {
     this.onWaiting = onWaiting;
+    this.events = events;
   }
 
   async waitUntilReady(container: Container): Promise<void> {
     this.onWaiting();
     const deadline = Date.now() + this.startupTimeoutMs;
-    for (;;) {
-      const { State: state } = await container.inspect();
-      const health = state.Health?.Status;
-      if (health === "healthy" && state.Running) return;
-      if (!state.Running) {
-        const oom = state.OOMKilled ? ", killed for going over its memory limit" : "";
-        throw new HealthWaitFailure("exited", `exited with code ${state.ExitCode}${oom} before it became healthy`);
+    const stream = await this.events(container.id);
+    let wake: () => void = () => {};
+    stream.on("data", () => wake());
+    stream.on("error", () => {});
+    try {
+      for (;;) {
+        const { State: state } = await container.inspect();
+        if (state.Health?.Status === "healthy" && state.Running) return;
+        if (!state.Running) {
+          const oom = state.OOMKilled ? ", killed for going over its memory limit" : "";
+          throw new HealthWaitFailure("exited", `exited with code ${state.ExitCode}${oom} before it became healthy`);
+        }
+        if (state.Health?.Status === "unhealthy") {
+          throw new HealthWaitFailure("unhealthy", `its healthcheck failed every retry (${lastCheck(state)})`);
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new HealthWaitFailure("timeout", `its healthcheck had not passed after ${this.startupTimeoutMs} ms; ${lastCheck(state)}`);
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(left, fallbackPollMs));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       }
-      if (health === "unhealthy") {
-        throw new HealthWaitFailure("unhealthy", `its healthcheck failed every retry (${lastCheck(state)})`);
-      }
-      if (Date.now() > deadline) {
-        throw new HealthWaitFailure("timeout", `its healthcheck had not passed after ${this.startupTimeoutMs} ms; ${lastCheck(state)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    } finally {
+      stream.destroy();
     }
   }
 
@@ -71,4 +81,11 @@ export class HealthWait implements WaitStrategy {
   getStartupTimeout(): number {
     return this.startupTimeoutMs;
   }
+}
+
+function lastCheck(state: State): string {
+  const last = state.Health?.Log?.at(-1);
+  if (!last) return "no check has run yet";
+  const output = last.Output.trim().split("\n").slice(-3).join(" | ");
+  return `last check: exit code ${last.ExitCode}${output ? `, "${output}"` : ""}`;
 }

@@ -31,6 +31,13 @@ export interface ServicePlacement {
 }
 
 
+/** The engine's health and exit events of one container, for HealthWait. */
+async function healthEvents(containerId: string): Promise<NodeJS.ReadableStream & { destroy(): void }> {
+  const filters = { container: [containerId], event: ["health_status", "die"] };
+  const engine = await getContainerRuntimeClient();
+  return (await engine.container.dockerode.getEvents({ filters })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+}
+
 /** One service's container: started, restarted in place, or recreated on its named volume. */
 export class ServiceContainer {
   readonly spec: ServiceSpec;
@@ -162,7 +169,7 @@ export class ServiceContainer {
         retries: spec.healthcheck.retries,
         startPeriod: spec.healthcheck.startPeriodMs,
       })
-      .withWaitStrategy(new HealthWait(placement.onWaiting))
+      .withWaitStrategy(new HealthWait(placement.onWaiting, healthEvents))
       .withStartupTimeout(placement.startupTimeoutMs);
     if (placement.volume && spec.dataDir) definition.withBindMounts([{ source: placement.volume, target: spec.dataDir }]);
     if (spec.command) definition.withCommand(spec.command);

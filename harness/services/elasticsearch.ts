@@ -1,5 +1,5 @@
 import { Client } from "@elastic/elasticsearch";
-import { defineService, slowToStart } from "../service-spec.ts";
+import { defineService, quickJit, slowToStart } from "../service-spec.ts";
 
 export const elasticsearch = defineService<Client>({
   name: "elasticsearch",
@@ -10,7 +10,7 @@ export const elasticsearch = defineService<Client>({
     "discovery.type": "single-node",
     "xpack.security.enabled": "false",
     "cluster.routing.allocation.disk.threshold_enabled": "false",
-    ES_JAVA_OPTS: "-Xms512m -Xmx512m",
+    ES_JAVA_OPTS: `-Xms512m -Xmx512m ${quickJit}`,
   },
   dataDir: "/usr/share/elasticsearch/data",
   healthcheck: {

@@ -1,5 +1,5 @@
 import neo4j, { type Driver } from "neo4j-driver";
-import { defineService, slowToStart } from "../service-spec.ts";
+import { defineService, quickJit, slowToStart } from "../service-spec.ts";
 
 export const neo4jUser = "neo4j";
 export const neo4jPassword = "stack-password";
@@ -22,6 +22,8 @@ export const neo4jService = defineService<Driver>({
     NEO4J_server_memory_heap_initial__size: "512m",
     NEO4J_server_memory_heap_max__size: "512m",
     NEO4J_server_memory_pagecache_size: "256m",
+    // Every JVM of the container: the admin tool, the launcher and the server.
+    JAVA_TOOL_OPTIONS: quickJit,
   },
   dataDir: "/data",
   healthcheck: {

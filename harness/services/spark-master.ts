@@ -1,5 +1,5 @@
 import { SparkUi } from "../clients/spark-ui.ts";
-import { defineService, slowToStart } from "../service-spec.ts";
+import { defineService, quickJit, slowToStart } from "../service-spec.ts";
 
 export const sparkMaster = defineService<SparkUi>({
   name: "spark-master",
@@ -7,7 +7,8 @@ export const sparkMaster = defineService<SparkUi>({
   lookalike: { recipe: "spark", base: "bookworm" },
   port: 7077,
   extraPorts: [8080],
-  environment: { SPARK_MASTER_HOST: "spark-master", SPARK_DAEMON_MEMORY: "256m" },
+  // JAVA_TOOL_OPTIONS reaches every JVM of the container: spark-class's launcher and the daemon.
+  environment: { SPARK_MASTER_HOST: "spark-master", SPARK_DAEMON_MEMORY: "256m", JAVA_TOOL_OPTIONS: quickJit },
   command: ["/opt/spark/bin/spark-class", "org.apache.spark.deploy.master.Master"],
   healthcheck: {
     command: (host) => `wget -qO- http://${host}:8080/ | grep -q ALIVE`,

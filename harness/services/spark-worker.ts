@@ -1,5 +1,5 @@
 import { SparkUi } from "../clients/spark-ui.ts";
-import { defineService, slowToStart } from "../service-spec.ts";
+import { defineService, quickJit, slowToStart } from "../service-spec.ts";
 
 export const sparkWorker = defineService<SparkUi>({
   name: "spark-worker",
@@ -10,6 +10,8 @@ export const sparkWorker = defineService<SparkUi>({
     SPARK_WORKER_CORES: "1",
     SPARK_WORKER_MEMORY: "768m",
     SPARK_DAEMON_MEMORY: "256m",
+    // Every JVM of the container: spark-class's launcher, the daemon and the executors it starts.
+    JAVA_TOOL_OPTIONS: quickJit,
     // After the master restarts (perhaps at a new address), reconnect by its service name, not the old IP.
     SPARK_DAEMON_JAVA_OPTS: "-Dspark.worker.preferConfiguredMasterAddress=true -Dsun.net.inetaddr.ttl=0",
   },

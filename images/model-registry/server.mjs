@@ -22,7 +22,7 @@
 //   GET  /healthz                                200 "ok" (the healthcheck's target)
 // /stats and /healthz are not counted in /stats, so polling them does not change the counts.
 //
-// Plain Node (>= 18), no dependencies. `node server.mjs --check [HOST]` is the healthcheck.
+// Plain Node (>= 18), no dependencies.
 
 import { createHash } from "node:crypto";
 import { createReadStream, promises as fs } from "node:fs";
@@ -38,18 +38,7 @@ const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 const REPO_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-if (process.argv.includes("--check")) {
-  // Healthcheck: exit 0 when /healthz answers 200 on HOST (default: this container).
-  const host = process.argv[process.argv.indexOf("--check") + 1] || "127.0.0.1";
-  const req = http.get({ host, port: PORT, path: "/healthz", timeout: 2000 }, (res) => {
-    res.resume();
-    process.exit(res.statusCode === 200 ? 0 : 1);
-  });
-  req.on("timeout", () => req.destroy(new Error("timeout")));
-  req.on("error", () => process.exit(1));
-} else {
-  serve();
-}
+serve();
 
 function serve() {
   const stats = { total: 0, v2: 0, catalog: 0, manifests: 0, blobs: 0, blobdata: 0, notFound: 0, bytesServed: 0 };

@@ -1,0 +1,99 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { getContainerRuntimeClient } from "testcontainers";
+import { serviceNames, specOf, type ServiceName } from "../harness/catalog.ts";
+import { removeRun } from "../harness/cleanup.ts";
+import { imageOverrideVariable, imageTrack, resolveImage } from "../harness/images.ts";
+import { resolveSettings } from "../harness/settings.ts";
+import { bootStack, type BootPhase } from "../harness/stack.ts";
+
+const run = promisify(execFile);
+const ollamaCache = "stack-harness-cache-ollama";
+
+/** When each service reached each phase, in ms since the boot began. */
+export type Timeline = Partial<Record<ServiceName, Partial<Record<BootPhase, number>>>>;
+
+export interface HarnessBoot {
+  ms: number;
+  timeline: Timeline;
+  memoryMiB: Partial<Record<ServiceName, number>>;
+  /** CPU time of this process (user + system) during bootStack(). */
+  harnessCpuMs: number;
+}
+
+/** A cold boot: images present, no container, no volume (the Ollama model cache emptied too). */
+export async function harnessColdBoot(services: readonly ServiceName[] = serviceNames): Promise<HarnessBoot> {
+  await removeVolume(ollamaCache);
+  const timeline: Timeline = {};
+  const cpu = process.cpuUsage();
+  const started = Date.now();
+  const stack = await bootStack({
+    services,
+    onProgress: ({ service, phase, elapsedMs }) => ((timeline[service] ??= {})[phase] = elapsedMs),
+  });
+  const ms = Date.now() - started;
+  const used = process.cpuUsage(cpu);
+  try {
+    const memory = await Promise.all(stack.services.map(async (name) => [name, (await stack.memoryBytes(name)) / 2 ** 20] as const));
+    return { ms, timeline, memoryMiB: Object.fromEntries(memory), harnessCpuMs: (used.user + used.system) / 1000 };
+  } finally {
+    await stack.stop();
+    await removeVolume(ollamaCache);
+  }
+}
+
+/** `docker compose up --wait` on the generated file, with the same images and model as bootStack(). */
+export async function composeColdBoot(composeFile: string): Promise<number> {
+  const env = { ...process.env, ...composeEnvironment() };
+  const args = ["compose", "-f", composeFile, "-p", "stack-harness-bench"];
+  await run("docker", [...args, "down", "-v"], { env });
+  const started = Date.now();
+  try {
+    await run("docker", [...args, "up", "--wait", "--quiet-pull"], { env, maxBuffer: 16 * 2 ** 20 });
+    return Date.now() - started;
+  } finally {
+    await run("docker", [...args, "down", "-v", "--timeout", "10"], { env });
+  }
+}
+
+/** The STACK_HARNESS_IMAGE_<SERVICE> and model variables that make compose run what bootStack runs. */
+function composeEnvironment(): Record<string, string> {
+  const track = imageTrack(undefined);
+  const images = serviceNames.map((name) => [imageOverrideVariable(specOf(name)), resolveImage(specOf(name), track)]);
+  return { ...Object.fromEntries(images), STACK_HARNESS_OLLAMA_MODEL: resolveSettings({}, track).ollamaModel };
+}
+
+/** A service booted alone (with what it depends on). */
+export async function singleBoot(name: ServiceName): Promise<number> {
+  const services = [...specOf(name).dependsOn, name] as ServiceName[];
+  return (await harnessColdBoot(services)).ms;
+}
+
+/** Boots of a stack kept by reuse mode, after a first boot that created it. */
+export async function warmBoots(rounds: number): Promise<number[]> {
+  const first = await bootStack({ reuse: true });
+  await first.stop();
+  const times: number[] = [];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const started = Date.now();
+      const stack = await bootStack({ reuse: true });
+      times.push(Date.now() - started);
+      if (!stack.reuse?.adopted) throw new Error("the warm boot did not find the kept stack");
+      await stack.stop();
+    }
+  } finally {
+    await removeRun(await getContainerRuntimeClient(), first.runId);
+  }
+  return times;
+}
+
+async function removeVolume(name: string): Promise<void> {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  await docker
+    .getVolume(name)
+    .remove()
+    .catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    });
+}

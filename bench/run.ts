@@ -1,0 +1,91 @@
+// `npm run bench`: boot times of bootStack() against `docker compose up --wait`, each service
+// alone, warm boots with reuse, per-service time to healthy and memory. Writes reports/bench.json
+// and reports/bench-timeline.svg. BENCH_ROUNDS sets the repetitions (default 3).
+import { mkdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { serviceNames, type ServiceName } from "../harness/catalog.ts";
+import { writeComposeFile } from "../harness/compose.ts";
+import { composeColdBoot, harnessColdBoot, singleBoot, warmBoots, type HarnessBoot } from "./contenders.ts";
+import { median, round } from "./stats.ts";
+import { timelineSvg } from "./timeline-svg.ts";
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const reports = fileURLToPath(new URL("../reports/", import.meta.url));
+const composeFile = fileURLToPath(new URL("../docker-compose.yml", import.meta.url));
+const seconds = (ms: number) => round(ms / 1000);
+
+await writeComposeFile(composeFile);
+
+const harness: HarnessBoot[] = [];
+const compose: number[] = [];
+for (let index = 0; index < rounds; index++) {
+  // Interleaved, and each contender goes first in turn.
+  const pair = index % 2 === 0 ? ["harness", "compose"] : ["compose", "harness"];
+  for (const contender of pair) {
+    if (contender === "harness") harness.push(await harnessColdBoot());
+    else compose.push(await composeColdBoot(composeFile));
+    console.log(`round ${index + 1}: ${contender} ${seconds(contender === "harness" ? harness.at(-1)!.ms : compose.at(-1)!)} s`);
+  }
+}
+
+const single = {} as Record<ServiceName, number[]>;
+for (let index = 0; index < rounds; index++) {
+  for (const name of serviceNames) (single[name] ??= []).push(await singleBoot(name));
+}
+const singleMedians = Object.fromEntries(serviceNames.map((name) => [name, median(single[name])])) as Record<ServiceName, number>;
+const slowest = serviceNames.reduce((a, b) => (singleMedians[a] >= singleMedians[b] ? a : b));
+
+const warm = await warmBoots(rounds);
+
+const harnessMs = harness.map((boot) => boot.ms);
+const pairRatios = harnessMs.map((ms, index) => ms / compose[index]!);
+const typical = harness.reduce((a, b) => (Math.abs(a.ms - median(harnessMs)) <= Math.abs(b.ms - median(harnessMs)) ? a : b));
+const memoryMiB = Object.fromEntries(
+  serviceNames.map((name) => [name, round(median(harness.map((boot) => boot.memoryMiB[name] ?? 0)), 1)]),
+) as Record<ServiceName, number>;
+const timeToHealthy = Object.fromEntries(
+  serviceNames.map((name) => [name, seconds(median(harness.map((boot) => boot.timeline[name]?.healthy ?? boot.ms)))]),
+);
+
+const report = {
+  machine: { cores: (await import("node:os")).availableParallelism(), images: process.env.STACK_HARNESS_IMAGES ?? "upstream", rounds },
+  coldBoot: {
+    harnessSeconds: harnessMs.map(seconds),
+    composeSeconds: compose.map(seconds),
+    harnessMedianSeconds: seconds(median(harnessMs)),
+    composeMedianSeconds: seconds(median(compose)),
+    ratioToCompose: round(median(pairRatios), 3),
+  },
+  bound: {
+    singleServiceSeconds: Object.fromEntries(serviceNames.map((name) => [name, single[name].map(seconds)])),
+    slowestService: slowest,
+    slowestMedianSeconds: seconds(singleMedians[slowest]),
+    ratioToSlowest: round(median(harnessMs) / singleMedians[slowest], 3),
+  },
+  warmBoot: { seconds: warm.map(seconds), medianSeconds: seconds(median(warm)) },
+  timeToHealthySeconds: timeToHealthy,
+  memoryAfterBootMiB: { ...memoryMiB, total: round(Object.values(memoryMiB).reduce((sum, mib) => sum + mib, 0), 1) },
+  harnessCpuSecondsDuringBoot: seconds(median(harness.map((boot) => boot.harnessCpuMs))),
+};
+
+await mkdir(reports, { recursive: true });
+await writeFile(`${reports}bench.json`, `${JSON.stringify(report, null, 2)}\n`);
+await writeFile(
+  `${reports}bench-timeline.svg`,
+  timelineSvg(typical.timeline, typical.ms, `bootStack() cold boot, ${report.machine.cores} cores: ${seconds(typical.ms)} s (grey: container start, blue: waiting for health)`),
+);
+
+const rows: Array<[string, string]> = [
+  ["full stack, bootStack() (median)", `${report.coldBoot.harnessMedianSeconds} s`],
+  ["full stack, docker compose up --wait (median)", `${report.coldBoot.composeMedianSeconds} s`],
+  ["bootStack / compose (median of pairs)", `${report.coldBoot.ratioToCompose}x`],
+  [`slowest service alone (${slowest}, median)`, `${report.bound.slowestMedianSeconds} s`],
+  ["bootStack / slowest alone", `${report.bound.ratioToSlowest}x`],
+  ["warm boot with reuse (median)", `${report.warmBoot.medianSeconds} s`],
+  ["memory after boot (total)", `${report.memoryAfterBootMiB.total} MiB`],
+  ["harness CPU during a boot", `${report.harnessCpuSecondsDuringBoot} s`],
+];
+const width = Math.max(...rows.map(([label]) => label.length));
+for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+console.log("Wrote reports/bench.json and reports/bench-timeline.svg");
+process.exit(0);

@@ -1,10 +1,14 @@
-import type { ContainerRuntimeClient } from "testcontainers";
+import type { ContainerRuntimeClient, WaitStrategy } from "testcontainers";
+
+type Container = Parameters<WaitStrategy["waitUntilReady"]>[0];
 
 /** The last lines a container printed (stdout and stderr), also after it exited. */
-export async function lastLogLines(engine: ContainerRuntimeClient, containerId: string, lines: number): Promise<string> {
-  const raw = (await engine.container.dockerode
-    .getContainer(containerId)
-    .logs({ stdout: true, stderr: true, follow: false, tail: lines })) as unknown as Buffer;
+export function lastLogLines(engine: ContainerRuntimeClient, containerId: string, lines: number): Promise<string> {
+  return lastLogLinesOf(engine.container.dockerode.getContainer(containerId), lines);
+}
+
+export async function lastLogLinesOf(container: Container, lines: number): Promise<string> {
+  const raw = (await container.logs({ stdout: true, stderr: true, follow: false, tail: lines })) as unknown as Buffer;
   return demultiplex(raw).replace(/\n$/, "");
 }
 

@@ -1,11 +1,13 @@
 import type { WaitStrategy } from "testcontainers";
+import { lastLogLinesOf } from "./container-logs.ts";
 
 type Container = Parameters<WaitStrategy["waitUntilReady"]>[0];
 type State = Awaited<ReturnType<Container["inspect"]>>["State"];
 
-/** Why a container did not become healthy. */
+/** Why a container did not become healthy, with what it printed last (testcontainers removes it next). */
 export class HealthWaitFailure extends Error {
   readonly reason: "exited" | "unhealthy" | "timeout";
+  lastLogs = "";
 
   constructor(reason: HealthWaitFailure["reason"], message: string) {
     super(message);
@@ -13,6 +15,8 @@ export class HealthWaitFailure extends Error {
     this.reason = reason;
   }
 }
+
+export const logLinesOnFailure = 50;
 
 /** Inspects again at this pace even if the engine's events are late. */
 const fallbackPollMs = 2_000;
@@ -63,6 +67,9 @@ export class HealthWait implements WaitStrategy {
           };
         });
       }
+    } catch (error) {
+      if (error instanceof HealthWaitFailure) error.lastLogs = await lastLogLinesOf(container, logLinesOnFailure).catch(() => "");
+      throw error;
     } finally {
       stream.destroy();
     }

@@ -5,13 +5,11 @@ import { GenericContainer, getContainerRuntimeClient, type ExecResult, type Star
 import { copyInto } from "./copy-files.ts";
 import { StackError } from "./errors.ts";
 import { reuseLabel, runLabels, serviceLabel } from "./labels.ts";
-import { HealthWait, HealthWaitFailure } from "./health-wait.ts";
-import { LogTail } from "./log-tail.ts";
+import { HealthWait, HealthWaitFailure, logLinesOnFailure } from "./health-wait.ts";
 import { withMachineLock } from "./machine-lock.ts";
 import type { ServiceSpec } from "./service-spec.ts";
 import type { StackSettings } from "./settings.ts";
 
-const logLinesOnFailure = 50;
 
 export interface ServicePlacement {
   runId: string;
@@ -62,17 +60,12 @@ export class ServiceContainer {
   }
 
   async start(): Promise<void> {
-    const logs = new LogTail(logLinesOnFailure);
     try {
       const definition = await this.definition();
-      this.started = await definition
-        .withLogConsumer((stream) => {
-          logs.follow(stream);
-          this.keepLog(stream);
-        })
-        .start();
+      if (process.env.STACK_HARNESS_LOG_DIR) definition.withLogConsumer((stream) => this.keepLog(stream, process.env.STACK_HARNESS_LOG_DIR!));
+      this.started = await definition.start();
     } catch (error) {
-      throw this.startFailure(error, logs.text());
+      throw this.startFailure(error, error instanceof HealthWaitFailure ? error.lastLogs : "");
     }
     await this.provision();
   }
@@ -126,15 +119,13 @@ export class ServiceContainer {
       await this.container.restart({ timeout: this.spec.stopTimeoutSeconds * 1000 });
     } catch (error) {
       this.started = undefined;
-      throw this.startFailure(error, "(the container was removed after the failed restart)");
+      throw this.startFailure(error, error instanceof HealthWaitFailure ? error.lastLogs : "");
     }
     await this.provision();
   }
 
   /** With STACK_HARNESS_LOG_DIR set, appends the container's output to <dir>/<runId>-<service>.log. */
-  private keepLog(stream: Readable): void {
-    const dir = process.env.STACK_HARNESS_LOG_DIR;
-    if (!dir) return;
+  private keepLog(stream: Readable, dir: string): void {
     mkdirSync(dir, { recursive: true });
     stream.pipe(createWriteStream(join(dir, `${this.placement.runId}-${this.spec.name}.log`), { flags: "a" }));
   }

@@ -3,6 +3,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { serviceNames, type ServiceName } from "./catalog.ts";
 import { removeEverything } from "./cleanup.ts";
 import { writeComposeFile } from "./compose.ts";
+import { checkCompose } from "./compose-check/check-compose.ts";
+import { findingsTable, hasErrors } from "./compose-check/findings.ts";
 import { diagnose } from "./doctor.ts";
 import { connectEngine } from "./engine.ts";
 import { StackError } from "./errors.ts";
@@ -26,6 +28,9 @@ const usage = `Usage: stack-harness <command>
   images [services...]  build the look-alike images from packages
   compose [file]        write docker-compose.yml from the catalog (default: ./docker-compose.yml), and the
                         files its services mount under .stack-harness/ beside it
+  check-compose [file] [--json]
+                        prove a compose file's healthchecks, depends_on and addresses against the images it runs
+                        (default: ./docker-compose.yml); exits 1 when any finding is an error
   docs [file]           rewrite the service table of README.md from the catalog (default: ./README.md)
   matrix [--tags pinned|newest]
                         print the nightly CI matrix as JSON: each service with its dependencies and images,
@@ -87,6 +92,13 @@ async function main([command, ...args]: string[]): Promise<void> {
       const file = args[0] ?? "docker-compose.yml";
       await writeComposeFile(file);
       console.log(`Wrote ${file} and the files it mounts`);
+      return;
+    }
+    case "check-compose": {
+      const json = args.includes("--json");
+      const findings = await checkCompose(args.find((arg) => arg !== "--json") ?? "docker-compose.yml");
+      console.log(json ? JSON.stringify({ findings, errors: findings.filter((finding) => finding.severity === "error").length }, null, 2) : findingsTable(findings));
+      if (hasErrors(findings)) process.exitCode = 1;
       return;
     }
     case "docs": {

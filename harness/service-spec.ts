@@ -83,6 +83,13 @@ export interface ServiceSpec<Client = unknown> {
   appEnvironment?: (url: string, environment: Record<string, string>) => Record<string, string>;
   /** Connection URL for a host and port (host endpoint or in-network endpoint), with the service's environment. */
   url(host: string, port: number, environment: Record<string, string>): string;
+  /**
+   * A way to make the running service unfit while it still answers, as shell commands run in its
+   * container (each exits 0 only if it worked): a negative control a healthcheck must notice.
+   */
+  unfitWhileServing?: { description: string; spring: string; restore: string };
+  /** Healthcheck commands known to mislead with this image, for `stack-harness check-compose`. */
+  healthcheckPitfalls?: Array<{ matches(command: string): boolean; problem: string }>;
   /** Refuses settings the image would reject at start, before anything starts. */
   checkEnvironment?: (environment: Record<string, string>) => { problem: string; fix: string } | undefined;
   client: ClientFactory<Client>;

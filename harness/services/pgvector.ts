@@ -17,6 +17,12 @@ export const pgvector = defineService<pg.Client>({
     command: (host) => `pg_isready -h ${host} -p 5432 -U "$POSTGRES_USER" -d "$POSTGRES_DB"`,
     ...quickToStart,
   },
+  healthcheckPitfalls: [
+    {
+      matches: (command) => /\bpg_isready\b/.test(command) && !/(\s-h|--host)\b/.test(command),
+      problem: "pg_isready without -h asks the Unix socket, which answers during initdb's temporary server, before Postgres listens on TCP",
+    },
+  ],
   startupTimeoutMs: 60_000,
   memoryMiB: 512,
   stopTimeoutSeconds: 10,

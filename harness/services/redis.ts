@@ -1,6 +1,8 @@
 import { createClient, type RedisClientType } from "redis";
 import { defineService, quickToStart } from "../service-spec.ts";
 
+const trapPassword = "stack-harness-trap";
+
 export const redis = defineService<RedisClientType>({
   name: "redis",
   upstreamImage: "redis:7.4.11-alpine",
@@ -13,6 +15,17 @@ export const redis = defineService<RedisClientType>({
     command: (host) => `redis-cli -h ${host} -p 6379 ping | grep -q PONG`,
     ...quickToStart,
   },
+  unfitWhileServing: {
+    description: "a password is required (NOAUTH)",
+    spring: `redis-cli -h 127.0.0.1 config set requirepass ${trapPassword} | grep -q OK`,
+    restore: `REDISCLI_AUTH=${trapPassword} redis-cli -h 127.0.0.1 config set requirepass '' | grep -q OK`,
+  },
+  healthcheckPitfalls: [
+    {
+      matches: (command) => /\bredis-cli\b.*\bping\b/i.test(command) && !/PONG/.test(command),
+      problem: "redis-cli ping exits 0 on every reply, also NOAUTH (a password is required) and LOADING (still reading its data)",
+    },
+  ],
   startupTimeoutMs: 30_000,
   memoryMiB: 384,
   stopTimeoutSeconds: 10,

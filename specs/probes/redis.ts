@@ -1,8 +1,9 @@
 import { expect } from "vitest";
+import { specOf } from "../../harness/catalog.ts";
 import type { ServiceProbe } from "./probe.ts";
 import { payload, recordsSurvive, type RecordStore } from "./records.ts";
 
-const trapPassword = "health-trap";
+const unfit = specOf("redis").unfitWhileServing!;
 
 /** Records as the persistence and crash-durability specs write and count them. */
 export const redisRecords: RecordStore = {
@@ -42,15 +43,13 @@ export const redisProbe: ServiceProbe = {
   persistence: recordsSurvive(redisRecords),
 
   healthTrap: {
-    description: "a password is required (NOAUTH)",
+    description: unfit.description,
     naiveCommand: "redis-cli -h 127.0.0.1 ping",
     async spring(stack) {
-      const client = await stack.client("redis");
-      await client.configSet("requirepass", trapPassword);
+      expect((await stack.exec("redis", unfit.spring)).exitCode).toBe(0);
     },
     async restore(stack) {
-      const result = await stack.exec("redis", `REDISCLI_AUTH=${trapPassword} redis-cli -h 127.0.0.1 config set requirepass ''`);
-      expect(result.output).toContain("OK");
+      expect((await stack.exec("redis", unfit.restore)).exitCode).toBe(0);
     },
   },
 };

@@ -7,7 +7,7 @@ import { StackError } from "./errors.ts";
 import { reuseLabel, runLabels, serviceLabel } from "./labels.ts";
 import { HealthWait, HealthWaitFailure, logLinesOnFailure } from "./health-wait.ts";
 import { withMachineLock } from "./machine-lock.ts";
-import type { ServiceSpec } from "./service-spec.ts";
+import { dockerHealthCheck, type ServiceSpec } from "./service-spec.ts";
 import type { StackSettings } from "./settings.ts";
 
 
@@ -153,13 +153,7 @@ export class ServiceContainer {
       .withExposedPorts(placement.hostPort ? { container: spec.port, host: placement.hostPort } : spec.port, ...(spec.extraPorts ?? []))
       .withEnvironment(placement.environment)
       .withResourcesQuota({ memory: spec.memoryMiB / 1024 })
-      .withHealthCheck({
-        test: ["CMD-SHELL", spec.healthcheck.command("127.0.0.1")],
-        interval: spec.healthcheck.intervalMs,
-        timeout: spec.healthcheck.timeoutMs,
-        retries: spec.healthcheck.retries,
-        startPeriod: spec.healthcheck.startPeriodMs,
-      })
+      .withHealthCheck(dockerHealthCheck(spec))
       .withWaitStrategy(new HealthWait(placement.onWaiting, healthEvents))
       .withStartupTimeout(placement.startupTimeoutMs);
     if (placement.volume && spec.dataDir) definition.withBindMounts([{ source: placement.volume, target: spec.dataDir }]);

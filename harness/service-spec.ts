@@ -1,3 +1,4 @@
+import type { GenericContainer } from "testcontainers";
 import type { StackSettings } from "./settings.ts";
 
 /** How a service's healthcheck runs, as in docker-compose.yml. */
@@ -106,6 +107,26 @@ export const slowToStart = { intervalMs: 1_000, timeoutMs: 10_000, retries: 180,
  * third less CPU, and the peak speed C2 would bring later does not matter to a test.
  */
 export const quickJit = "-XX:TieredStopAtLevel=1";
+
+/** An HTTP 200 check in bash alone (its /dev/tcp), for images without curl or wget. */
+export function bashHttpCheck(host: string, port: number, path: string): string {
+  return (
+    `bash -c "exec 3<>/dev/tcp/${host}/${port} && ` +
+    `printf 'GET ${path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200'"`
+  );
+}
+
+/** The service's healthcheck as the engine runs it, inside its container. */
+export function dockerHealthCheck(spec: ServiceSpec): Parameters<GenericContainer["withHealthCheck"]>[0] {
+  const { healthcheck } = spec;
+  return {
+    test: ["CMD-SHELL", healthcheck.command("127.0.0.1")],
+    interval: healthcheck.intervalMs,
+    timeout: healthcheck.timeoutMs,
+    retries: healthcheck.retries,
+    startPeriod: healthcheck.startPeriodMs,
+  };
+}
 
 export function defineService<Client>(spec: ServiceSpec<Client>): ServiceSpec<Client> {
   return spec;

@@ -4,6 +4,7 @@ import { specOf, type ServiceName } from "../catalog.ts";
 import { removeRun } from "../cleanup.ts";
 import { imageTrack, lookalikeImage } from "../images.ts";
 import { runLabels } from "../labels.ts";
+import { dockerHealthCheck } from "../service-spec.ts";
 import type { ComposeService } from "./compose-model.ts";
 import type { Finding } from "./findings.ts";
 import { commandOf, describeTest, programsOf } from "./health-test.ts";
@@ -81,13 +82,7 @@ async function serving(engine: ContainerRuntimeClient, service: ComposeService, 
     .withNetworkAliases(service.name)
     .withEnvironment(service.environment)
     .withResourcesQuota({ memory: spec.memoryMiB / 1024 })
-    .withHealthCheck({
-      test: ["CMD-SHELL", spec.healthcheck.command("127.0.0.1")],
-      interval: spec.healthcheck.intervalMs,
-      timeout: spec.healthcheck.timeoutMs,
-      retries: spec.healthcheck.retries,
-      startPeriod: spec.healthcheck.startPeriodMs,
-    })
+    .withHealthCheck(dockerHealthCheck(spec))
     .withWaitStrategy(Wait.forHealthCheck())
     .withStartupTimeout(spec.startupTimeoutMs);
   const command = service.command ?? spec.command;

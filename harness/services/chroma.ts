@@ -1,5 +1,5 @@
 import { ChromaClient } from "chromadb";
-import { defineService, quickToStart } from "../service-spec.ts";
+import { bashHttpCheck, defineService, quickToStart } from "../service-spec.ts";
 
 export const chroma = defineService<ChromaClient>({
   name: "chroma",
@@ -9,9 +9,7 @@ export const chroma = defineService<ChromaClient>({
   environment: {},
   dataDir: "/data",
   healthcheck: {
-    command: (host) =>
-      `bash -c "exec 3<>/dev/tcp/${host}/8000 && ` +
-      `printf 'GET /api/v2/heartbeat HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200'"`,
+    command: (host) => bashHttpCheck(host, 8000, "/api/v2/heartbeat"),
     ...quickToStart,
   },
   startupTimeoutMs: 60_000,

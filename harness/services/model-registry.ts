@@ -3,7 +3,7 @@ import { ModelRegistry } from "../clients/model-registry.ts";
 import { publishedModels } from "../models/tiny-model.ts";
 import { StackError } from "../errors.ts";
 import { packagePath } from "../package-root.ts";
-import { defineService, quickToStart } from "../service-spec.ts";
+import { bashHttpCheck, defineService, quickToStart } from "../service-spec.ts";
 
 const server = packagePath("images/model-registry/server.mjs");
 
@@ -39,9 +39,7 @@ export const modelRegistry = defineService<ModelRegistry>({
   ],
   healthcheck: {
     // bash's /dev/tcp rather than a node process per check, which costs ten times the CPU.
-    command: (host) =>
-      `bash -c "exec 3<>/dev/tcp/${host}/5000 && ` +
-      `printf 'GET /healthz HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200'"`,
+    command: (host) => bashHttpCheck(host, 5000, "/healthz"),
     ...quickToStart,
   },
   startupTimeoutMs: 30_000,

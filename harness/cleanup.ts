@@ -1,5 +1,7 @@
 import type { ContainerRuntimeClient } from "testcontainers";
-import { harnessLabel, runLabel } from "./labels.ts";
+import { hostname } from "node:os";
+import { harnessLabel, ownerLabel, runLabel } from "./labels.ts";
+import { processAlive } from "./process-alive.ts";
 
 /** What a removal found and removed. */
 export interface Removed {
@@ -11,6 +13,26 @@ export interface Removed {
 /** Removes the containers, networks and volumes of one run of the harness. */
 export function removeRun(engine: ContainerRuntimeClient, runId: string): Promise<Removed> {
   return removeLabelled(engine, `${runLabel}=${runId}`);
+}
+
+/** The owner label of a run that ends with this process. */
+export function ownedByThisProcess(): Record<string, string> {
+  return { [ownerLabel]: `${hostname()}:${process.pid}` };
+}
+
+/**
+ * Removes the runs whose process, on this machine, ended without removing them and whose reaper
+ * was killed too (a whole process group killed at once); returns how many.
+ */
+export async function removeAbandonedRuns(engine: ContainerRuntimeClient): Promise<number> {
+  const networks = await engine.container.dockerode.listNetworks({ filters: JSON.stringify({ label: [ownerLabel] }) });
+  const abandoned = networks.filter(({ Labels: labels }) => {
+    const owner = labels?.[ownerLabel] ?? "";
+    const host = owner.slice(0, owner.lastIndexOf(":"));
+    return host === hostname() && !processAlive(Number(owner.slice(owner.lastIndexOf(":") + 1)));
+  });
+  await Promise.all(abandoned.map(({ Labels: labels }) => removeRun(engine, labels![runLabel]!)));
+  return abandoned.length;
 }
 
 /** Removes everything any run of the harness left on this engine. */

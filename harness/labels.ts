@@ -3,6 +3,8 @@ export const harnessLabel = "stack-harness";
 export const runLabel = "stack-harness.run";
 export const serviceLabel = "stack-harness.service";
 export const cacheLabel = "stack-harness.cache";
+/** On the network of a run that ends with its process: `<hostname>:<pid>` of that process. */
+export const ownerLabel = "stack-harness.owner";
 /** On the containers of a stack kept for reuse: its reuse key. */
 export const reuseLabel = "stack-harness.reuse";
 

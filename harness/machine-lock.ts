@@ -2,6 +2,7 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StackError } from "./errors.ts";
+import { processAlive } from "./process-alive.ts";
 
 const lockPollMs = 250;
 
@@ -25,7 +26,7 @@ export async function withMachineLock<T>(name: string, timeoutMs: number, work: 
       }
       if (Date.now() > deadline) {
         throw new StackError({
-          problem: `another process has held the reuse lock ${lock} for ${timeoutMs / 1000} s.`,
+          problem: `another process has held the lock ${lock} for ${timeoutMs / 1000} s.`,
           fix: `wait for the other test run to finish, or remove ${lock} if no other run is going.`,
         });
       }
@@ -46,10 +47,5 @@ async function holderDied(lock: string): Promise<boolean> {
     const created = await stat(lock).then((info) => info.mtimeMs, () => 0);
     return Date.now() - created > 5_000;
   }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
+  return !processAlive(pid);
 }

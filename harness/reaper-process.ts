@@ -1,19 +1,12 @@
 // Entry of the process started by startReaper(): `reaper-process <pid> <runId>`.
+import { processAlive } from "./process-alive.ts";
+
 const [watchedPid, runId] = process.argv.slice(2);
 const pollMs = 500;
 const secondSweepMs = 2_000;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-}
-
 async function removeWhenGone(): Promise<void> {
-  while (alive(Number(watchedPid))) await new Promise((resolve) => setTimeout(resolve, pollMs));
+  while (processAlive(Number(watchedPid))) await new Promise((resolve) => setTimeout(resolve, pollMs));
   const { connectEngine } = await import("./engine.ts");
   const { removeRun } = await import("./cleanup.ts");
   const engine = await connectEngine();

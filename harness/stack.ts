@@ -9,7 +9,7 @@ import { ensureImage } from "./ensure-image.ts";
 import { imageTrack, resolveImage, type ImageTrack } from "./images.ts";
 import { cacheLabels, runLabels } from "./labels.ts";
 import { checkBootOptions } from "./boot-options.ts";
-import { removeRun } from "./cleanup.ts";
+import { ownedByThisProcess, removeAbandonedRuns, removeRun } from "./cleanup.ts";
 import { lastLogLines } from "./container-logs.ts";
 import { watchDeaths } from "./death-watch.ts";
 import { startReaper } from "./reaper.ts";
@@ -131,6 +131,7 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   const environments = new Map(names.map((name) => [name, environmentOf(name, options.environment)]));
   const plan = { engine, names, images, environments, track, settings, options, report };
   if (!reuseRequested(options.reuse)) {
+    await removeAbandonedRuns(engine);
     await startRyuk(engine);
     const runId = randomBytes(4).toString("hex");
     const reaper = startReaper(runId);
@@ -231,7 +232,8 @@ async function boot<Names extends ServiceName>(plan: BootPlan<Names>): Promise<S
   try {
     throwIfInterrupted(signal);
     if (!reuse?.adopted) {
-      await engine.container.dockerode.createNetwork({ Name: network, Driver: "bridge", Labels: runLabels(runId) });
+      const Labels = { ...runLabels(runId), ...(reuse ? {} : ownedByThisProcess()) };
+      await engine.container.dockerode.createNetwork({ Name: network, Driver: "bridge", Labels });
     }
     const outcomes = await inDependencyOrder(names, (name) => specOf(name).dependsOn as Names[], startOne);
     throwIfInterrupted(signal);

@@ -1,6 +1,8 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { bootStack } from "../harness/stack.ts";
 import { leftovers } from "./support/leftovers.ts";
 import { startPresetRun } from "./support/preset-run.ts";
 
@@ -60,6 +62,25 @@ describe("nothing is left on the engine", () => {
     boot.child.kill(signal);
     await boot.exited;
     console.log(`cleanup: ${signal} during the boot, ${await cleanedUp(runId, sent)} ms after the signal`);
+  });
+
+  it("after SIGKILL of the process and of its reaper: the next boot removes the run", async () => {
+    const boot = startBoot("hold", "redis");
+    const runId = await boot.waitFor(/is up/);
+    const { stdout } = await promisify(execFile)("pgrep", ["-f", `reaper-process.* ${runId}$`]);
+    const reaper = Number(stdout.trim());
+    expect(reaper).toBeGreaterThan(0);
+    process.kill(reaper, "SIGKILL");
+    boot.child.kill("SIGKILL");
+    await boot.exited;
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await leftovers(runId)).not.toEqual([]);
+
+    const next = Date.now();
+    const stack = await bootStack({ services: ["redis"] });
+    await stack.stop();
+    expect(await leftovers(runId)).toEqual([]);
+    console.log(`cleanup: process and reaper killed, removed by the next boot (${Date.now() - next} ms with its own boot)`);
   });
 
   it.each(["SIGINT", "SIGKILL"] as const)("after %s while up", async (signal) => {

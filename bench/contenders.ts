@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { getContainerRuntimeClient } from "testcontainers";
 import { serviceNames, specOf, type ServiceName } from "../harness/catalog.ts";
-import { removeRun } from "../harness/cleanup.ts";
+import { removeRun, removeVolume } from "../harness/cleanup.ts";
 import { imageOverrideVariable, imageTrack, resolveImage } from "../harness/images.ts";
 import { resolveSettings } from "../harness/settings.ts";
 import { bootStack, type BootPhase } from "../harness/stack.ts";
@@ -23,7 +23,7 @@ export interface HarnessBoot {
 
 /** A cold boot: images present, no container, no volume (the Ollama model cache emptied too). */
 export async function harnessColdBoot(services: readonly ServiceName[] = serviceNames): Promise<HarnessBoot> {
-  await removeVolume(ollamaCache);
+  await removeVolume(await getContainerRuntimeClient(), ollamaCache);
   const timeline: Timeline = {};
   const cpu = process.cpuUsage();
   const started = Date.now();
@@ -38,7 +38,7 @@ export async function harnessColdBoot(services: readonly ServiceName[] = service
     return { ms, timeline, memoryMiB: Object.fromEntries(memory), harnessCpuMs: (used.user + used.system) / 1000 };
   } finally {
     await stack.stop();
-    await removeVolume(ollamaCache);
+    await removeVolume(await getContainerRuntimeClient(), ollamaCache);
   }
 }
 
@@ -86,14 +86,4 @@ export async function warmBoots(rounds: number): Promise<number[]> {
     await removeRun(await getContainerRuntimeClient(), first.runId);
   }
   return times;
-}
-
-async function removeVolume(name: string): Promise<void> {
-  const docker = (await getContainerRuntimeClient()).container.dockerode;
-  await docker
-    .getVolume(name)
-    .remove()
-    .catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 404) throw error;
-    });
 }

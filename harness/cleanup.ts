@@ -63,6 +63,11 @@ async function removeLabelled(engine: ContainerRuntimeClient, label: string): Pr
   return { containers: containers.length, networks: networks.length, volumes: (volumes ?? []).length };
 }
 
+/** Removes one volume by name, if it is there. */
+export function removeVolume(engine: ContainerRuntimeClient, name: string): Promise<void> {
+  return ignoreMissing(engine.container.dockerode.getVolume(name).remove());
+}
+
 /** The engine may release a removed container's endpoint a moment later (403 "active endpoints"). */
 async function removeNetwork(engine: ContainerRuntimeClient, id: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {

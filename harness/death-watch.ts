@@ -1,5 +1,5 @@
-import type { Socket } from "node:net";
 import type { ContainerRuntimeClient } from "testcontainers";
+import { engineEvents } from "./engine-events.ts";
 import { runLabel } from "./labels.ts";
 
 /**
@@ -11,11 +11,7 @@ export async function watchDeaths(
   runId: string,
   onDie: (containerId: string) => void,
 ): Promise<() => void> {
-  const filters = { type: ["container" as const], event: ["die"], label: [`${runLabel}=${runId}`] };
-  const events = (await engine.container.dockerode.getEvents({ filters })) as unknown as NodeJS.ReadableStream & {
-    socket?: Socket;
-    destroy(): void;
-  };
+  const events = await engineEvents(engine, { type: ["container"], event: ["die"], label: [`${runLabel}=${runId}`] });
   events.socket?.unref();
   let partial = "";
   events.on("data", (chunk: Buffer) => {
@@ -23,6 +19,5 @@ export async function watchDeaths(
     partial = lines.pop() ?? "";
     for (const line of lines.filter(Boolean)) onDie((JSON.parse(line) as { id: string }).id);
   });
-  events.on("error", () => {});
   return () => events.destroy();
 }

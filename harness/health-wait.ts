@@ -1,5 +1,6 @@
 import type { WaitStrategy } from "testcontainers";
 import { lastLogLinesOf } from "./container-logs.ts";
+import type { EngineEvents } from "./engine-events.ts";
 
 type Container = Parameters<WaitStrategy["waitUntilReady"]>[0];
 type State = Awaited<ReturnType<Container["inspect"]>>["State"];
@@ -30,7 +31,7 @@ export class HealthWait implements WaitStrategy {
   private startupTimeoutMs = 60_000;
   private timeoutSet = false;
   private readonly onWaiting: () => void;
-  private readonly events: (containerId: string) => Promise<NodeJS.ReadableStream & { destroy(): void }>;
+  private readonly events: (containerId: string) => Promise<EngineEvents>;
 
   constructor(onWaiting: () => void, events: HealthWait["events"]) {
     this.onWaiting = onWaiting;
@@ -43,7 +44,6 @@ export class HealthWait implements WaitStrategy {
     const stream = await this.events(container.id);
     let wake: () => void = () => {};
     stream.on("data", () => wake());
-    stream.on("error", () => {});
     try {
       for (;;) {
         const { State: state } = await container.inspect();

@@ -1,6 +1,11 @@
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+
+/** Another module of harness/ beside `moduleUrl`, as a file path: .ts from source, .js from the build. */
+export function siblingModule(moduleUrl: string, name: string): string {
+  return fileURLToPath(new URL(`./${name}${extname(fileURLToPath(moduleUrl))}`, moduleUrl));
+}
 
 /** A path inside the stack-harness package, from its source (harness/) or its build (dist/harness/). */
 export function packagePath(relative: string): string {

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { extname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { siblingModule } from "./package-root.ts";
 
-const reaperProcess = fileURLToPath(new URL(`./reaper-process${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+const reaperProcess = siblingModule(import.meta.url, "reaper-process");
 
 /**
  * Starts a small detached process that removes the run's containers, network and volumes once

@@ -3,13 +3,13 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { GenericContainer, getContainerRuntimeClient, type ExecResult, type StartedTestContainer } from "testcontainers";
 import { copyInto } from "./copy-files.ts";
+import { engineEvents, type EngineEvents } from "./engine-events.ts";
 import { StackError } from "./errors.ts";
 import { reuseLabel, runLabels, serviceLabel } from "./labels.ts";
 import { HealthWait, HealthWaitFailure, logLinesOnFailure } from "./health-wait.ts";
 import { withMachineLock } from "./machine-lock.ts";
 import { dockerHealthCheck, type ServiceSpec } from "./service-spec.ts";
 import type { StackSettings } from "./settings.ts";
-
 
 export interface ServicePlacement {
   runId: string;
@@ -28,12 +28,9 @@ export interface ServicePlacement {
   onWaiting: () => void;
 }
 
-
 /** The engine's health and exit events of one container, for HealthWait. */
-async function healthEvents(containerId: string): Promise<NodeJS.ReadableStream & { destroy(): void }> {
-  const filters = { container: [containerId], event: ["health_status", "die"] };
-  const engine = await getContainerRuntimeClient();
-  return (await engine.container.dockerode.getEvents({ filters })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+async function healthEvents(containerId: string): Promise<EngineEvents> {
+  return engineEvents(await getContainerRuntimeClient(), { container: [containerId], event: ["health_status", "die"] });
 }
 
 /** One service's container: started, restarted in place, or recreated on its named volume. */
@@ -65,7 +62,7 @@ export class ServiceContainer {
       if (process.env.STACK_HARNESS_LOG_DIR) definition.withLogConsumer((stream) => this.keepLog(stream, process.env.STACK_HARNESS_LOG_DIR!));
       this.started = await definition.start();
     } catch (error) {
-      throw this.startFailure(error, error instanceof HealthWaitFailure ? error.lastLogs : "");
+      throw this.startFailure(error);
     }
     await this.provision();
   }
@@ -119,7 +116,7 @@ export class ServiceContainer {
       await this.container.restart({ timeout: this.spec.stopTimeoutSeconds * 1000 });
     } catch (error) {
       this.started = undefined;
-      throw this.startFailure(error, error instanceof HealthWaitFailure ? error.lastLogs : "");
+      throw this.startFailure(error);
     }
     await this.provision();
   }
@@ -162,9 +159,10 @@ export class ServiceContainer {
     return copyInto(definition, (await spec.files?.()) ?? []);
   }
 
-  private startFailure(error: unknown, lastLogs: string): StackError {
+  private startFailure(error: unknown): StackError {
     if (error instanceof StackError) return error;
     const { problem, fix } = this.explain(error);
+    const lastLogs = error instanceof HealthWaitFailure ? error.lastLogs : "";
     return new StackError({
       service: this.spec.name,
       problem,

@@ -32,7 +32,7 @@ export interface Endpoint {
 export type BootPhase = "pulling" | "starting" | "waiting" | "healthy" | "failed";
 
 export interface BootProgress {
-  /** The run the service belongs to (label `stack-harness.run`); unknown while a kept stack's images are pulled. */
+  /** The run the service belongs to (label `stack-harness.run`); unknown while the images are pulled, before the run begins. */
   runId: string | undefined;
   service: ServiceName;
   phase: BootPhase;
@@ -129,7 +129,10 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
     options.onProgress?.({ runId, service, phase, elapsedMs: Date.now() - bootStarted });
   const images = new Map(names.map((name) => [name, resolveImage(specOf(name), track)]));
   const environments = new Map(names.map((name) => [name, environmentOf(name, options.environment)]));
-  const plan = { engine, names, images, environments, track, settings, options, report };
+  // Every image at once, before anything starts: a dependent's pull need not wait for its dependency.
+  await Promise.all(names.map((name) => ensureImage(engine, name, images.get(name)!, track, () => report(undefined, name, "pulling"))));
+  throwIfInterrupted(options.signal);
+  const plan = { engine, names, images, environments, settings, options, report };
   if (!reuseRequested(options.reuse)) {
     await removeAbandonedRuns(engine);
     await startRyuk(engine);
@@ -140,7 +143,6 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
       throw error;
     });
   }
-  await Promise.all(names.map((name) => ensureImage(engine, name, images.get(name)!, track, () => report(undefined, name, "pulling"))));
   const shapes = names.map((name) => ({ name, image: images.get(name)!, environment: environments.get(name)!, hostPort: options.hostPorts?.[name] }));
   const key = await reuseKey(engine, shapes, settings);
   return withMachineLock(`stack-harness-reuse-${key}`, reuseLockTimeoutMs, async () => {
@@ -172,7 +174,6 @@ interface BootPlan<Names extends ServiceName> {
   names: readonly Names[];
   images: Map<Names, string>;
   environments: Map<Names, Record<string, string>>;
-  track: ImageTrack;
   settings: StackSettings;
   options: BootOptions<Names>;
   report: (runId: string | undefined, service: ServiceName, phase: BootPhase) => void;
@@ -182,7 +183,7 @@ interface BootPlan<Names extends ServiceName> {
 }
 
 async function boot<Names extends ServiceName>(plan: BootPlan<Names>): Promise<Stack<Names>> {
-  const { engine, names, images, track, settings, options, runId, reuse } = plan;
+  const { engine, names, images, environments, settings, options, runId, reuse } = plan;
   const report = (service: ServiceName, phase: BootPhase) => plan.report(runId, service, phase);
   const { signal } = options;
   let abortRemoval: Promise<unknown> | undefined;
@@ -197,8 +198,6 @@ async function boot<Names extends ServiceName>(plan: BootPlan<Names>): Promise<S
   const startOne = async (name: Names) => {
     const spec = specOf(name);
     const image = images.get(name)!;
-    await ensureImage(engine, name, image, track, () => report(name, "pulling"));
-    throwIfInterrupted(signal);
     const volume = !spec.dataDir ? undefined : spec.keepData ? `stack-harness-cache-${name}` : `${network}-${name}`;
     if (volume && !reuse?.adopted) {
       const Labels = spec.keepData ? cacheLabels(name) : runLabels(runId);
@@ -211,7 +210,7 @@ async function boot<Names extends ServiceName>(plan: BootPlan<Names>): Promise<S
       image,
       startupTimeoutMs: startupTimeout(options.startupTimeoutMs, name),
       settings,
-      environment: plan.environments.get(name)!,
+      environment: environments.get(name)!,
       hostPort: options.hostPorts?.[name],
       reuseKey: reuse?.key,
       onWaiting: () => report(name, "waiting"),

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
-import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import type { ImageTrack } from "./images.ts";
+import { siblingModule } from "./package-root.ts";
 import type { ServiceName } from "./catalog.ts";
 import { bootStack, type BootOptions, type Endpoint, type Stack } from "./stack.ts";
 
@@ -57,8 +57,11 @@ export function stackHarness(options: StackPresetOptions = {}): {
   setupFiles: string[];
   provide: { stackHarnessOptions: StackPresetOptions };
 } {
-  const deathCheck = fileURLToPath(new URL(`./vitest-death-check${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-  return { globalSetup: [fileURLToPath(import.meta.url)], setupFiles: [deathCheck], provide: { stackHarnessOptions: options } };
+  return {
+    globalSetup: [fileURLToPath(import.meta.url)],
+    setupFiles: [siblingModule(import.meta.url, "vitest-death-check")],
+    provide: { stackHarnessOptions: options },
+  };
 }
 
 /** vitest globalSetup: boots the stack, provides its description, and returns the teardown. */
@@ -67,16 +70,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await bootStack(options);
   const { server: control, url } = await serveControl(stack);
   project.provide("stack", describeStack(stack, url));
-  const teardown = async () => {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+  // On Ctrl-C vitest exits at once; the stack's reaper process removes it then.
+  return async () => {
     control.close();
     await stack.stop();
   };
-  const onSignal = () => void teardown();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  return teardown;
 }
 
 function describeStack(stack: Stack, control: string): StackDescription {

@@ -18,7 +18,7 @@ function startBoot(mode: "stop" | "hold" | "time-out", ...services: string[]) {
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const waitFor = async (pattern: RegExp) => {
     await expect.poll(() => output, { timeout: 120_000, interval: 100 }).toMatch(pattern);
-    return /^(\w+) /m.exec(output)![1]!;
+    return /^([0-9a-f]{8}) /m.exec(output)![1]!;
   };
   return { child, exited, output: () => output, waitFor };
 }

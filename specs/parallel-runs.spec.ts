@@ -1,5 +1,6 @@
 import { getContainerRuntimeClient } from "testcontainers";
 import { describe, expect, it } from "vitest";
+import { removeVolume } from "../harness/cleanup.ts";
 import { bootStack } from "../harness/stack.ts";
 import { stackModel } from "./probes/ollama.ts";
 import { leftovers } from "./support/leftovers.ts";
@@ -21,10 +22,7 @@ describe("two test runs on one engine at the same time", () => {
   });
 
   it("share the Ollama model cache without spoiling it, even when both pull at once", async () => {
-    const docker = (await getContainerRuntimeClient()).container.dockerode;
-    await docker.getVolume("stack-harness-cache-ollama").remove().catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 404) throw error;
-    });
+    await removeVolume(await getContainerRuntimeClient(), "stack-harness-cache-ollama");
     const [first, second] = await Promise.all([
       bootStack({ services: ["model-registry", "ollama"] }),
       bootStack({ services: ["model-registry", "ollama"] }),

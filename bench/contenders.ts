@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { cpus } from "node:os";
 import { promisify } from "node:util";
 import { getContainerRuntimeClient } from "testcontainers";
 import { serviceNames, specOf, type ServiceName } from "../harness/catalog.ts";
@@ -17,8 +18,17 @@ export interface HarnessBoot {
   ms: number;
   timeline: Timeline;
   memoryMiB: Partial<Record<ServiceName, number>>;
+  /** CPU time of each container from its start until just after bootStack() returned. */
+  containerCpuSeconds: Partial<Record<ServiceName, number>>;
   /** CPU time of this process (user + system) during bootStack(). */
   harnessCpuMs: number;
+  /** Busy CPU time of the whole machine during bootStack(): containers, engine, harness. */
+  machineCpuMs: number;
+}
+
+/** Busy time of every core of this machine so far, in ms. */
+function machineBusyMs(): number {
+  return cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
 }
 
 /** A cold boot: images present, no container, no volume (the Ollama model cache emptied too). */
@@ -26,16 +36,28 @@ export async function harnessColdBoot(services: readonly ServiceName[] = service
   await removeVolume(await getContainerRuntimeClient(), ollamaCache);
   const timeline: Timeline = {};
   const cpu = process.cpuUsage();
+  const machine = machineBusyMs();
   const started = Date.now();
   const stack = await bootStack({
     services,
     onProgress: ({ service, phase, elapsedMs }) => ((timeline[service] ??= {})[phase] = elapsedMs),
   });
   const ms = Date.now() - started;
+  const machineCpuMs = machineBusyMs() - machine;
   const used = process.cpuUsage(cpu);
   try {
-    const memory = await Promise.all(stack.services.map(async (name) => [name, (await stack.memoryBytes(name)) / 2 ** 20] as const));
-    return { ms, timeline, memoryMiB: Object.fromEntries(memory), harnessCpuMs: (used.user + used.system) / 1000 };
+    const [memory, containerCpu] = await Promise.all([
+      Promise.all(stack.services.map(async (name) => [name, (await stack.memoryBytes(name)) / 2 ** 20] as const)),
+      Promise.all(stack.services.map(async (name) => [name, await stack.cpuSeconds(name)] as const)),
+    ]);
+    return {
+      ms,
+      timeline,
+      memoryMiB: Object.fromEntries(memory),
+      containerCpuSeconds: Object.fromEntries(containerCpu),
+      harnessCpuMs: (used.user + used.system) / 1000,
+      machineCpuMs,
+    };
   } finally {
     await stack.stop();
     await removeVolume(await getContainerRuntimeClient(), ollamaCache);

@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { serviceNames, specOf } from "./catalog.ts";
 import { imageOverrideVariable } from "./images.ts";
 import { composeSettings } from "./settings.ts";
-import { engineHealthTest, type ServiceSpec } from "./service-spec.ts";
+import type { ServiceSpec } from "./service-spec.ts";
 
 /** Where `npm run compose` puts the files the services need that are not beside docker-compose.yml. */
 const composeStagingDir = ".stack-harness";
@@ -97,7 +97,7 @@ function composeService(spec: ServiceSpec, mounts: Mount[]): Record<string, unkn
     mem_limit: `${spec.memoryMiB}m`,
     stop_grace_period: `${spec.stopTimeoutSeconds}s`,
     healthcheck: {
-      test: ["CMD-SHELL", escape(engineHealthTest(spec))],
+      test: ["CMD-SHELL", escape(healthcheck.command("127.0.0.1"))],
       interval: duration(healthcheck.intervalMs),
       timeout: duration(healthcheck.timeoutMs),
       retries: healthcheck.retries,

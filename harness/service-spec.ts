@@ -119,14 +119,14 @@ export function bashHttpCheck(host: string, port: number, path: string): string 
 }
 
 const startupPollMs = 250;
-const wrapped = /^read -r p <\/proc\/1\/stat; .* until \((.*)\); do \[ \$young = 1 \] .* done$/s;
 
 /**
- * The healthcheck command as the engine runs it (and docker-compose.yml writes it). In the
- * container's first `startupWindowMs`, one probe retries the check every 250 ms until it passes or
- * the probe's time is nearly up. So the engine sees the service healthy within 250 ms of it serving,
- * at one exec a probe rather than one a second: an exec costs the engine about 70 ms of CPU, which
- * the booting services need. After that window each probe runs the check once.
+ * The healthcheck command as the harness has the engine run it (docker-compose.yml has the plain
+ * check). In the container's first `startupWindowMs`, one probe retries the check every 250 ms
+ * until it passes or the probe's time is nearly up. So the engine sees the service healthy within
+ * 250 ms of it serving, at one exec a probe rather than one a second: an exec costs the engine
+ * about 70 ms of CPU, which the booting services need. After that window each probe runs the check
+ * once.
  */
 export function engineHealthTest(spec: ServiceSpec): string {
   const { command, timeoutMs, startupWindowMs } = spec.healthcheck;
@@ -136,13 +136,10 @@ export function engineHealthTest(spec: ServiceSpec): string {
     // Field 22 of /proc/1/stat: when the container's first process started, in 1/100 s since boot.
     `read -r p </proc/1/stat; set -- \${p##*) }; ${now}; ` +
     `young=$(( now < \${20} + ${centis(startupWindowMs)} )); end=$(( now + ${centis(timeoutMs - 1_000)} )); ` +
-    `until (${command("127.0.0.1")}); do [ $young = 1 ] && [ $now -lt $end ] || exit 1; sleep ${startupPollMs / 1000}; ${now}; done`
+    // Only the last try's output is kept, as the engine shows it.
+    `until out=$( (${command("127.0.0.1")}) 2>&1); do ` +
+    `[ $young = 1 ] && [ $now -lt $end ] || { echo "$out"; exit 1; }; sleep ${startupPollMs / 1000}; ${now}; done; echo "$out"`
   );
-}
-
-/** The check inside a test made by engineHealthTest; any other test as it is. */
-export function healthCheckOf(test: string): string {
-  return wrapped.exec(test)?.[1] ?? test;
 }
 
 /** The service's healthcheck as the engine runs it, inside its container. */

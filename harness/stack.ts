@@ -412,6 +412,12 @@ export class Stack<Names extends ServiceName = ServiceName> {
     return counters?.rss ?? counters?.anon ?? memory.usage; // cgroup v1 rss, cgroup v2 anon
   }
 
+  /** CPU time (user and system) the service's container has used since it started, in seconds. */
+  async cpuSeconds(name: Names): Promise<number> {
+    const stats = await this.engine.container.dockerode.getContainer(this.containerId(name)).stats({ stream: false });
+    return stats.cpu_stats.cpu_usage.total_usage / 1e9;
+  }
+
   /** Docker's own health status of the service's container. */
   async healthStatus(name: Names): Promise<string | undefined> {
     const inspect = await this.engine.container.dockerode.getContainer(this.containerId(name)).inspect();

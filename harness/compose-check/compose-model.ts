@@ -2,9 +2,8 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parse } from "yaml";
 import { StackError } from "../errors.ts";
-import { healthCheckOf } from "../service-spec.ts";
 
-/** A healthcheck: a shell command (CMD-SHELL, without the startup retries of engineHealthTest) or a program with arguments (CMD). */
+/** A healthcheck as the engine runs it: a shell command (CMD-SHELL) or a program with arguments (CMD). */
 export type HealthTest = { shell: string } | { exec: string[] };
 
 export interface ComposeMount {
@@ -96,10 +95,10 @@ function healthTestOf(raw: unknown): HealthTest | undefined {
   if (!raw || typeof raw !== "object") return undefined;
   const { test, disable } = raw as { test?: unknown; disable?: boolean };
   if (disable) return undefined;
-  if (typeof test === "string") return { shell: healthCheckOf(test) };
+  if (typeof test === "string") return { shell: test };
   if (!Array.isArray(test) || test.length === 0) return undefined;
   const [form, ...rest] = test.map(String);
-  if (form === "CMD-SHELL") return { shell: healthCheckOf(rest.join(" ")) };
+  if (form === "CMD-SHELL") return { shell: rest.join(" ") };
   if (form === "CMD") return { exec: rest };
   return undefined;
 }

@@ -406,16 +406,19 @@ export class Stack<Names extends ServiceName = ServiceName> {
 
   /** Resident memory of the service's container (RSS, without page cache), in bytes. */
   async memoryBytes(name: Names): Promise<number> {
-    const stats = await this.engine.container.dockerode.getContainer(this.containerId(name)).stats({ stream: false });
-    const memory = stats.memory_stats;
+    const memory = (await this.stats(name)).memory_stats;
     const counters = memory.stats as Partial<Record<"rss" | "anon", number>> | undefined;
     return counters?.rss ?? counters?.anon ?? memory.usage; // cgroup v1 rss, cgroup v2 anon
   }
 
   /** CPU time (user and system) the service's container has used since it started, in seconds. */
   async cpuSeconds(name: Names): Promise<number> {
-    const stats = await this.engine.container.dockerode.getContainer(this.containerId(name)).stats({ stream: false });
-    return stats.cpu_stats.cpu_usage.total_usage / 1e9;
+    return (await this.stats(name)).cpu_stats.cpu_usage.total_usage / 1e9;
+  }
+
+  /** One reading of the container's counters (one-shot: without the second sample for rates). */
+  private stats(name: Names) {
+    return this.engine.container.dockerode.getContainer(this.containerId(name)).stats({ stream: false, "one-shot": true });
   }
 
   /** Docker's own health status of the service's container. */

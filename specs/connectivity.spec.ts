@@ -1,4 +1,4 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { probes } from "./probes/index.ts";
 import { servicesUnderTest, useStack } from "./support/stack-under-test.ts";
 
@@ -7,6 +7,14 @@ const stack = useStack();
 describe.each(servicesUnderTest)("%s", (name) => {
   it("answers a real round trip through its client", async () => {
     await probes[name].roundTrip(stack());
+  });
+
+  it("reports the memory and CPU time its container uses; the CPU time grows with work in it", async () => {
+    const [memory, before] = await Promise.all([stack().memoryBytes(name), stack().cpuSeconds(name)]);
+    expect(memory).toBeGreaterThan(0);
+    expect(before).toBeGreaterThan(0);
+    expect((await stack().exec(name, "i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done")).exitCode).toBe(0);
+    expect(await stack().cpuSeconds(name)).toBeGreaterThan(before);
   });
 
   for (const [title, check] of Object.entries(probes[name].extras?.connectivity ?? {})) {

@@ -5,11 +5,13 @@ import { getContainerRuntimeClient } from "testcontainers";
 import { serviceNames, specOf, type ServiceName } from "../harness/catalog.ts";
 import { removeRun, removeVolume } from "../harness/cleanup.ts";
 import { imageOverrideVariable, imageTrack, resolveImage } from "../harness/images.ts";
+import { cacheVolumeName } from "../harness/labels.ts";
+import { withDependencies } from "../harness/nightly-matrix.ts";
 import { resolveSettings } from "../harness/settings.ts";
 import { bootStack, type BootPhase } from "../harness/stack.ts";
 
 const run = promisify(execFile);
-const ollamaCache = "stack-harness-cache-ollama";
+const ollamaCache = cacheVolumeName("ollama");
 
 /** When each service reached each phase, in ms since the boot began. */
 export type Timeline = Partial<Record<ServiceName, Partial<Record<BootPhase, number>>>>;
@@ -87,8 +89,7 @@ function composeEnvironment(): Record<string, string> {
 
 /** A service booted alone (with what it depends on). */
 export async function singleBoot(name: ServiceName): Promise<number> {
-  const services = [...specOf(name).dependsOn, name] as ServiceName[];
-  return (await harnessColdBoot(services)).ms;
+  return (await harnessColdBoot(withDependencies(name))).ms;
 }
 
 /** Boots of a stack kept by reuse mode, after a first boot that created it. */

@@ -1,7 +1,11 @@
 import { serviceNames } from "./catalog.ts";
 import { StackError } from "./errors.ts";
+import type { BootOptions } from "./stack.ts";
 
-const knownOptions = ["services", "images", "startupTimeoutMs", "onProgress", "ollamaModel", "signal", "reuse", "environment", "hostPorts"];
+// Every key of BootOptions: a new option missing here fails the type check.
+const knownOptions = Object.keys({
+  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0,
+} satisfies Record<keyof BootOptions, 0>);
 
 /** Refuses options of the wrong type or with unknown keys, naming the option and what it takes. */
 export function checkBootOptions(options: unknown): void {

@@ -2,6 +2,14 @@ import type { ContainerRuntimeClient, WaitStrategy } from "testcontainers";
 
 type Container = Parameters<WaitStrategy["waitUntilReady"]>[0];
 
+/** How many of a container's last log lines an error about it shows. */
+export const logLinesOnFailure = 50;
+
+/** Those log lines as an error's details. */
+export function logDetails(service: string, lines: string): string {
+  return `Last ${logLinesOnFailure} log lines of ${service}:\n${lines || "(none)"}`;
+}
+
 /** The last lines a container printed (stdout and stderr), also after it exited. */
 export function lastLogLines(engine: ContainerRuntimeClient, containerId: string, lines: number): Promise<string> {
   return lastLogLinesOf(engine.container.dockerode.getContainer(containerId), lines);

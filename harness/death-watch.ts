@@ -1,5 +1,5 @@
+import type { Socket } from "node:net";
 import type { ContainerRuntimeClient } from "testcontainers";
-import { engineEvents } from "./engine-events.ts";
 import { runLabel } from "./labels.ts";
 
 /**
@@ -11,7 +11,9 @@ export async function watchDeaths(
   runId: string,
   onDie: (containerId: string) => void,
 ): Promise<() => void> {
-  const events = await engineEvents(engine, { type: ["container"], event: ["die"], label: [`${runLabel}=${runId}`] });
+  const filters = { type: ["container" as const], event: ["die"], label: [`${runLabel}=${runId}`] };
+  const events = (await engine.container.dockerode.getEvents({ filters })) as unknown as NodeJS.ReadableStream & { socket?: Socket; destroy(): void };
+  events.on("error", () => {});
   events.socket?.unref();
   let partial = "";
   events.on("data", (chunk: Buffer) => {

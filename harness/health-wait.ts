@@ -1,6 +1,5 @@
-import type { WaitStrategy } from "testcontainers";
-import { lastLogLinesOf } from "./container-logs.ts";
-import type { EngineEvents } from "./engine-events.ts";
+import { getContainerRuntimeClient, type WaitStrategy } from "testcontainers";
+import { lastLogLinesOf, logLinesOnFailure } from "./container-logs.ts";
 
 type Container = Parameters<WaitStrategy["waitUntilReady"]>[0];
 type State = Awaited<ReturnType<Container["inspect"]>>["State"];
@@ -17,8 +16,6 @@ export class HealthWaitFailure extends Error {
   }
 }
 
-export const logLinesOnFailure = 50;
-
 /** Inspects again at this pace even if the engine's events are late. */
 const fallbackPollMs = 2_000;
 
@@ -31,17 +28,17 @@ export class HealthWait implements WaitStrategy {
   private startupTimeoutMs = 60_000;
   private timeoutSet = false;
   private readonly onWaiting: () => void;
-  private readonly events: (containerId: string) => Promise<EngineEvents>;
 
-  constructor(onWaiting: () => void, events: HealthWait["events"]) {
+  constructor(onWaiting: () => void) {
     this.onWaiting = onWaiting;
-    this.events = events;
   }
 
   async waitUntilReady(container: Container): Promise<void> {
     this.onWaiting();
     const deadline = Date.now() + this.startupTimeoutMs;
-    const stream = await this.events(container.id);
+    const engine = await getContainerRuntimeClient();
+    const stream = (await engine.container.events(container, ["health_status", "die"])) as NodeJS.ReadableStream & { destroy(): void };
+    stream.on("error", () => {});
     let wake: () => void = () => {};
     stream.on("data", () => wake());
     try {

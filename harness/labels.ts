@@ -12,6 +12,11 @@ export function runLabels(runId: string): Record<string, string> {
   return { [harnessLabel]: "true", [runLabel]: runId };
 }
 
+/** The volume that outlives its stacks as the service's cache, e.g. Ollama's pulled models. */
+export function cacheVolumeName(service: string): string {
+  return `stack-harness-cache-${service}`;
+}
+
 /** Labels of a volume that outlives its stack as a cache (removed by `stack-harness down`). */
 export function cacheLabels(service: string): Record<string, string> {
   return { [harnessLabel]: "true", [cacheLabel]: service };

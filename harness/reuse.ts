@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { ContainerRuntimeClient } from "testcontainers";
 import { specOf, type ServiceName } from "./catalog.ts";
 import { reuseLabel, serviceLabel } from "./labels.ts";
-import { engineHealthTest } from "./service-spec.ts";
+import { dockerHealthCheck } from "./service-spec.ts";
 import type { StackSettings } from "./settings.ts";
 
 /** Whether boots keep their stack for the next run: the option, else STACK_HARNESS_REUSE=true. */
@@ -31,7 +31,7 @@ export async function reuseKey(
         const spec = specOf(name);
         const { Id: imageId } = await engine.container.dockerode.getImage(image).inspect();
         const files = await Promise.all(((await spec.files?.()) ?? []).map(async (file) => [file.target, await fingerprint(file.source)]));
-        const healthcheck = { ...spec.healthcheck, command: engineHealthTest(spec) };
+        const healthcheck = dockerHealthCheck(spec);
         return { ...spec, environment, hostPort, healthcheck, image, imageId, files };
       }),
   );

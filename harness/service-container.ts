@@ -1,14 +1,15 @@
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import { stripVTControlCharacters } from "node:util";
 import { GenericContainer, getContainerRuntimeClient, type ExecResult, type StartedTestContainer } from "testcontainers";
+import { logDetails } from "./container-logs.ts";
 import { copyInto } from "./copy-files.ts";
-import { engineEvents, type EngineEvents } from "./engine-events.ts";
 import { StackError } from "./errors.ts";
-import { reuseLabel, runLabels, serviceLabel } from "./labels.ts";
-import { HealthWait, HealthWaitFailure, logLinesOnFailure } from "./health-wait.ts";
+import { cacheVolumeName, reuseLabel, runLabels, serviceLabel } from "./labels.ts";
+import { HealthWait, HealthWaitFailure } from "./health-wait.ts";
 import { withMachineLock } from "./machine-lock.ts";
-import { dockerHealthCheck, type ServiceSpec } from "./service-spec.ts";
+import { dockerHealthCheck, provisionCommand, type ServiceSpec } from "./service-spec.ts";
 import type { StackSettings } from "./settings.ts";
 
 export interface ServicePlacement {
@@ -26,11 +27,6 @@ export interface ServicePlacement {
   hostPort: number | undefined;
   /** Called once the container runs and its healthcheck is awaited. */
   onWaiting: () => void;
-}
-
-/** The engine's health and exit events of one container, for HealthWait. */
-async function healthEvents(containerId: string): Promise<EngineEvents> {
-  return engineEvents(await getContainerRuntimeClient(), { container: [containerId], event: ["health_status", "die"] });
 }
 
 /** One service's container: started, restarted in place, or recreated on its named volume. */
@@ -130,10 +126,19 @@ export class ServiceContainer {
   /** Provisioning fills a cache volume that other stacks may be filling too: one at a time per machine. */
   private async provision(): Promise<void> {
     const { spec, placement } = this;
-    if (!spec.provision) return;
-    const provision = () => spec.provision!({ exec: (command) => this.exec(command), settings: placement.settings });
+    const provisioning = spec.provisionScript;
+    if (!provisioning) return;
+    const provision = async () => {
+      const result = await this.exec(provisionCommand(provisioning, placement.settings));
+      if (result.exitCode === 0) return;
+      throw new StackError({
+        service: spec.name,
+        ...provisioning.failure(placement.settings, result.exitCode),
+        details: stripVTControlCharacters(result.output).split(/\r|\n/).filter((line) => line.trim()).slice(-10).join("\n"),
+      });
+    };
     if (!spec.keepData) return provision();
-    await withMachineLock(`stack-harness-cache-${spec.name}`, placement.startupTimeoutMs, provision);
+    await withMachineLock(cacheVolumeName(spec.name), placement.startupTimeoutMs, provision);
   }
 
   private async definition(): Promise<GenericContainer> {
@@ -151,7 +156,7 @@ export class ServiceContainer {
       .withEnvironment(placement.environment)
       .withResourcesQuota({ memory: spec.memoryMiB / 1024 })
       .withHealthCheck(dockerHealthCheck(spec))
-      .withWaitStrategy(new HealthWait(placement.onWaiting, healthEvents))
+      .withWaitStrategy(new HealthWait(placement.onWaiting))
       .withStartupTimeout(placement.startupTimeoutMs);
     if (placement.volume && spec.dataDir) definition.withBindMounts([{ source: placement.volume, target: spec.dataDir }]);
     if (spec.command) definition.withCommand(spec.command);
@@ -167,7 +172,7 @@ export class ServiceContainer {
       service: this.spec.name,
       problem,
       fix,
-      details: `Last ${logLinesOnFailure} log lines of ${this.spec.name}:\n${lastLogs || "(none)"}`,
+      details: logDetails(this.spec.name, lastLogs),
       cause: error,
     });
   }

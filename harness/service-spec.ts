@@ -9,8 +9,6 @@ export interface HealthCheckSpec {
   timeoutMs: number;
   retries: number;
   startPeriodMs: number;
-  /** How long after the container starts a probe keeps retrying the check (see engineHealthTest). */
-  startupWindowMs: number;
 }
 
 /** Where a client connects from this machine: the service URL, and the host port of any container port. */
@@ -22,19 +20,14 @@ export interface ClientTarget {
   mappedPort(containerPort: number): number;
 }
 
-/** What a service's provisioning step may use. */
-export interface ProvisionTarget {
-  /** Runs a shell command in the service's container. */
-  exec(command: string): Promise<{ exitCode: number; output: string }>;
-  settings: StackSettings;
-}
-
 /** A provisioning step as a shell script run in the service's container, reading settings from variables. */
 export interface ProvisionScript {
   /** POSIX shell script; idempotent. */
   script: string;
   /** The variables the script reads, from the stack's settings. */
   environment(settings: StackSettings): Record<string, string>;
+  /** What a non-zero exit means, and its fix, for the boot's error. */
+  failure(settings: StackSettings, exitCode: number): { problem: string; fix: string };
 }
 
 /** The client a service hands out. */
@@ -78,9 +71,10 @@ export interface ServiceSpec<Client = unknown> {
   absentTools: string[];
   /** Host files or directories copied into the container before it starts. */
   files?: () => Promise<Array<{ source: string; target: string }>>;
-  /** Runs once the container is healthy, after every start, restart and recreate; must be idempotent. */
-  provision?: (target: ProvisionTarget) => Promise<void>;
-  /** The provisioning as a shell script, for docker-compose.yml to run it too (`provision` runs it here). */
+  /**
+   * Runs in the container once it is healthy, after every start, restart and recreate; in
+   * docker-compose.yml as a post_start hook.
+   */
   provisionScript?: ProvisionScript;
   /** The variables an app container on the stack network expects, from the in-network URL. */
   appEnvironment?: (url: string, environment: Record<string, string>) => Record<string, string>;
@@ -99,10 +93,10 @@ export interface ServiceSpec<Client = unknown> {
 }
 
 /** Healthcheck timing of a service that is up in seconds. */
-export const quickToStart = { intervalMs: 1_000, timeoutMs: 5_000, retries: 60, startPeriodMs: 0, startupWindowMs: 60_000 };
+export const quickToStart = { intervalMs: 1_000, timeoutMs: 5_000, retries: 60, startPeriodMs: 0 };
 
 /** Healthcheck timing of a JVM service, which may take minutes on a loaded 2-core machine. */
-export const slowToStart = { intervalMs: 1_000, timeoutMs: 10_000, retries: 180, startPeriodMs: 0, startupWindowMs: 180_000 };
+export const slowToStart = { intervalMs: 1_000, timeoutMs: 10_000, retries: 180, startPeriodMs: 0 };
 
 /**
  * JVM option of the services whose JVMs boot in a test run: compile with C1 only. Boots need a
@@ -122,20 +116,20 @@ const startupPollMs = 250;
 
 /**
  * The healthcheck command as the harness has the engine run it (docker-compose.yml has the plain
- * check). In the container's first `startupWindowMs`, one probe retries the check every 250 ms
+ * check). In the container's first `retries × interval`, one probe retries the check every 250 ms
  * until it passes or the probe's time is nearly up. So the engine sees the service healthy within
  * 250 ms of it serving, at one exec a probe rather than one a second: an exec costs the engine
  * about 70 ms of CPU, which the booting services need. After that window each probe runs the check
  * once.
  */
-export function engineHealthTest(spec: ServiceSpec): string {
-  const { command, timeoutMs, startupWindowMs } = spec.healthcheck;
+function engineHealthTest(spec: ServiceSpec): string {
+  const { command, timeoutMs, intervalMs, retries } = spec.healthcheck;
   const centis = (ms: number) => Math.round(ms / 10);
   const now = "read -r u _ </proc/uptime; now=${u%.*}${u#*.}";
   return (
     // Field 22 of /proc/1/stat: when the container's first process started, in 1/100 s since boot.
     `read -r p </proc/1/stat; set -- \${p##*) }; ${now}; ` +
-    `young=$(( now < \${20} + ${centis(startupWindowMs)} )); end=$(( now + ${centis(timeoutMs - 1_000)} )); ` +
+    `young=$(( now < \${20} + ${centis(intervalMs * retries)} )); end=$(( now + ${centis(timeoutMs - 1_000)} )); ` +
     // Only the last try's output is kept, as the engine shows it.
     `until out=$( (${command("127.0.0.1")}) 2>&1); do ` +
     `[ $young = 1 ] && [ $now -lt $end ] || { echo "$out"; exit 1; }; sleep ${startupPollMs / 1000}; ${now}; done; echo "$out"`

@@ -7,10 +7,10 @@ import { connectEngine } from "./engine.ts";
 import { StackError } from "./errors.ts";
 import { ensureImage } from "./ensure-image.ts";
 import { imageTrack, resolveImage, type ImageTrack } from "./images.ts";
-import { cacheLabels, runLabels } from "./labels.ts";
+import { cacheLabels, cacheVolumeName, runLabels } from "./labels.ts";
 import { checkBootOptions } from "./boot-options.ts";
 import { ownedByThisProcess, removeAbandonedRuns, removeRun } from "./cleanup.ts";
-import { lastLogLines } from "./container-logs.ts";
+import { lastLogLines, logDetails, logLinesOnFailure } from "./container-logs.ts";
 import { watchDeaths } from "./death-watch.ts";
 import { startReaper } from "./reaper.ts";
 import { startRyuk } from "./ryuk.ts";
@@ -198,7 +198,7 @@ async function boot<Names extends ServiceName>(plan: BootPlan<Names>): Promise<S
   const startOne = async (name: Names) => {
     const spec = specOf(name);
     const image = images.get(name)!;
-    const volume = !spec.dataDir ? undefined : spec.keepData ? `stack-harness-cache-${name}` : `${network}-${name}`;
+    const volume = !spec.dataDir ? undefined : spec.keepData ? cacheVolumeName(name) : `${network}-${name}`;
     if (volume && !reuse?.adopted) {
       const Labels = spec.keepData ? cacheLabels(name) : runLabels(runId);
       await engine.container.dockerode.createVolume({ Name: volume, Labels });
@@ -260,7 +260,6 @@ function throwIfInterrupted(signal: AbortSignal | undefined): void {
 }
 
 const clientCloseMs = 2_000;
-const deathLogLines = 50;
 
 /** A client whose server went away may never finish closing; stop() does not wait for it. */
 function withinMs(ms: number, work: Promise<void>): Promise<void> {
@@ -463,7 +462,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
       fix: oom
         ? "load less data into it in one test, or give it more memory (memoryMiB in its catalog entry); stack.restart() starts it again."
         : `read its last log lines below; stack.restart("${name}") starts it again.`,
-      details: `Last ${deathLogLines} log lines of ${name}:\n${await lastLogLines(this.engine, containerId, deathLogLines)}`,
+      details: logDetails(name, await lastLogLines(this.engine, containerId, logLinesOnFailure)),
     });
     this.deathsByService.set(name, death);
     console.error(death.message);

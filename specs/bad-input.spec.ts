@@ -46,13 +46,9 @@ describe("a boot that cannot succeed", () => {
 
   it.each(refusedOptions)("refuses %s before anything starts", async (_, options, problem, fix) => {
     const started = Date.now();
-    const error = await bootStack(options as BootOptions).then(
-      () => expect.fail("the boot should have been refused"),
-      (failure: unknown) => failure,
-    );
-    expect(error).toBeInstanceOf(StackError);
-    expect((error as StackError).message).toMatch(problem);
-    expect((error as StackError).fix).toMatch(fix);
+    const error = await failure(bootStack(options as BootOptions), "the boot should have been refused");
+    expect(error.message).toMatch(problem);
+    expect(error.fix).toMatch(fix);
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
@@ -121,10 +117,9 @@ describe("a boot that cannot succeed", () => {
   });
 
   it("names the service that timed out, shows its last log lines and removes the others", async () => {
-    const boot = bootStack({ services: ["pgvector", "redis"], startupTimeoutMs: { pgvector: 1_000 } });
-    const error: Error = await boot.then(
-      () => expect.fail("the boot should have timed out"),
-      (failure: Error) => failure,
+    const error = await failure(
+      bootStack({ services: ["pgvector", "redis"], startupTimeoutMs: { pgvector: 1_000 } }),
+      "the boot should have timed out",
     );
     expect(error.message).toMatch(/^\[stack-harness\] pgvector: did not become healthy within 1 s/);
     expect(error.message).toMatch(/Fix: .*raise startupTimeoutMs for "pgvector"/);
@@ -132,6 +127,7 @@ describe("a boot that cannot succeed", () => {
     expect(logs?.trim().length).toBeGreaterThan(0);
     expect(logs).not.toBe("(none)");
   });
+
   it("names a service that exits during the boot, with the exit code and its last log lines", async () => {
     const error = await failure(bootStack({ services: ["pgvector", "redis"], environment: { pgvector: { POSTGRES_PASSWORD: "" } } }));
     expect(error.message).toMatch(/^\[stack-harness\] pgvector: exited with code 1 before it became healthy\./);
@@ -186,9 +182,9 @@ describe("a boot that cannot succeed", () => {
   });
 });
 
-async function failure(boot: Promise<unknown>): Promise<StackError> {
+async function failure(boot: Promise<unknown>, expectation = "the boot should have failed"): Promise<StackError> {
   const error = await boot.then(
-    () => expect.fail("the boot should have failed"),
+    () => expect.fail(expectation),
     (failed: unknown) => failed,
   );
   expect(error).toBeInstanceOf(StackError);

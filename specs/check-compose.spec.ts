@@ -4,7 +4,6 @@ import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { checkCompose } from "../harness/compose-check/check-compose.ts";
 import type { Finding } from "../harness/compose-check/findings.ts";
-import { hasErrors } from "../harness/compose-check/findings.ts";
 import { writeComposeFile } from "../harness/compose.ts";
 import { leftovers } from "./support/leftovers.ts";
 
@@ -62,7 +61,6 @@ describe("stack-harness check-compose", () => {
 
     it("reports it clean, with every healthcheck proven in both directions", async () => {
       const findings = await checkCompose(projectCompose);
-      expect(hasErrors(findings)).toBe(false);
       expect(findings.filter((finding) => finding.severity !== "ok"), JSON.stringify(findings, null, 2)).toEqual([]);
       const proven = findings.filter((finding) => finding.check === "healthcheck with the server down").map((finding) => finding.service);
       expect(proven.sort()).toEqual(["chroma", "elasticsearch", "model-registry", "neo4j", "ollama", "pgvector", "redis", "spark-master", "spark-worker"]);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { probes } from "./probes/index.ts";
-import { stackModel } from "./probes/ollama.ts";
 import { servicesUnderTest, useStack } from "./support/stack-under-test.ts";
 
 const records = 10_000;
@@ -23,13 +22,7 @@ describe.each(stateful)("%s", (name) => {
   });
 });
 
-describe.runIf(servicesUnderTest.includes("ollama"))("ollama", () => {
-  it("keeps its pulled model through a crash and still generates with it", async () => {
-    const before = await stackModel(stack());
-    await stack().crash("ollama");
-    const after = await stackModel(stack());
-    expect(after.digest).toBe(before.digest);
-    const generated = await (await stack().client("ollama")).generate({ model: after.name, prompt: "Hi.", options: { num_predict: 4 } });
-    expect(generated.eval_count).toBe(4);
-  });
+describe.each(servicesUnderTest.filter((name) => probes[name].crash))("%s", (name) => {
+  const { title, check } = probes[name].crash!;
+  it(title, () => check(stack()));
 });

@@ -37,11 +37,11 @@ describe("a service that dies after the boot", () => {
 
   it("fails the preset's test during which it died, with its logs", async () => {
     const run = startPresetRun("service-dies");
-    const runId = await run.stackUp().catch(() => "");
+    const runId = await run.stackUp();
     expect(await run.exited, run.output()).toBe(1);
     expect(run.output()).toMatch(/redis: died after the boot \(exit code 0\)/);
     expect(run.output()).toMatch(redisExitLine);
     expect(run.output()).toMatch(/Tests +1 failed/);
-    if (runId) await expect.poll(() => leftovers(runId), { timeout: 60_000, interval: 500 }).toEqual([]);
+    await expect.poll(() => leftovers(runId), { timeout: 60_000, interval: 500 }).toEqual([]);
   });
 });

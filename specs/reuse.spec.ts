@@ -5,7 +5,6 @@ import { getContainerRuntimeClient } from "testcontainers";
 import { afterAll, describe, expect, it } from "vitest";
 import { specOf } from "../harness/catalog.ts";
 import { removeRun } from "../harness/cleanup.ts";
-import { reuseRequested } from "../harness/reuse.ts";
 import { bootStack } from "../harness/stack.ts";
 import { leftovers } from "./support/leftovers.ts";
 import { run, startSibling } from "./support/sibling.ts";
@@ -15,6 +14,7 @@ const execute = promisify(execFile);
 
 interface ChildBoot {
   key: string;
+  runId: string;
   adopted: boolean;
   containerId: string;
   /** How many boots have counted themselves in this stack's Redis. */
@@ -31,7 +31,7 @@ async function bootInAnotherProcess(env: NodeJS.ProcessEnv = {}): Promise<ChildB
     const bootMs = Date.now() - started;
     const redis = await stack.client("redis");
     const boots = await redis.incr("boots");
-    console.log(JSON.stringify({ ...stack.reuse, containerId: stack.containerId("redis"), boots, bootMs }));
+    console.log(JSON.stringify({ ...stack.reuse, runId: stack.runId, containerId: stack.containerId("redis"), boots, bootMs }));
     await stack.stop();
     process.exit(0);
   `;
@@ -39,25 +39,19 @@ async function bootInAnotherProcess(env: NodeJS.ProcessEnv = {}): Promise<ChildB
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as ChildBoot;
 }
 
-const keys = new Set<string>();
-const remember = (boot: ChildBoot) => (keys.add(boot.key), boot);
+/** The run IDs of the kept stacks, removed at the end. */
+const kept = new Set<string>();
+const remember = (boot: ChildBoot) => (kept.add(boot.runId), boot);
 const engine = () => getContainerRuntimeClient();
 
 async function removeKept(): Promise<void> {
-  for (const key of keys) await removeRun(await engine(), `reuse-${key}`);
+  for (const runId of kept) await removeRun(await engine(), runId);
 }
 
 describe("reuse across test runs", () => {
   afterAll(async () => {
     await removeKept();
     expect(await leftovers()).toEqual([]);
-  });
-
-  it("is off unless asked for, and TESTCONTAINERS_REUSE_ENABLE=false turns it off", () => {
-    expect(reuseRequested(undefined, {})).toBe(false);
-    expect(reuseRequested(undefined, { STACK_HARNESS_REUSE: "true" })).toBe(true);
-    expect(reuseRequested(true, {})).toBe(true);
-    expect(reuseRequested(true, { TESTCONTAINERS_REUSE_ENABLE: "false" })).toBe(false);
   });
 
   it("hands the kept stack to the next run: same container, data kept, ready in under 3 s", async () => {
@@ -73,7 +67,7 @@ describe("reuse across test runs", () => {
 
   it("keeps the private network and DNS alias: another container reaches redis by name", async () => {
     const stack = await bootStack({ services: ["redis"], reuse: true });
-    keys.add(stack.reuse!.key);
+    kept.add(stack.runId);
     expect(stack.reuse?.adopted).toBe(true);
     expect(stack.network).toBe(`stack-harness-reuse-${stack.reuse!.key}`);
     const neighbour = await startSibling(stack, "redis");

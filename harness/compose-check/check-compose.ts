@@ -6,8 +6,6 @@ import { catalogServiceOf } from "./catalog-match.ts";
 import { runtimeFindings } from "./runtime-checks.ts";
 import { staticFindings } from "./static-checks.ts";
 
-export type { Finding } from "./findings.ts";
-
 /**
  * Checks a compose file against the images it runs: the addresses and depends_on conditions it
  * declares, and, for each service whose image the harness knows, its healthcheck proven in real

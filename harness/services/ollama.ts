@@ -1,7 +1,5 @@
-import { stripVTControlCharacters } from "node:util";
 import { Ollama } from "ollama";
-import { StackError } from "../errors.ts";
-import { defineService, provisionCommand, quickToStart, type ProvisionScript } from "../service-spec.ts";
+import { defineService, quickToStart, type ProvisionScript } from "../service-spec.ts";
 
 // Pulls the model unless the volume holds it; the stack's own registry speaks plain HTTP.
 const pullModel: ProvisionScript = {
@@ -9,6 +7,12 @@ const pullModel: ProvisionScript = {
     'case "$MODEL" in model-registry:*) insecure=--insecure ;; *) insecure= ;; esac; ' +
     'ollama show "$MODEL" >/dev/null 2>&1 || ollama pull $insecure "$MODEL"',
   environment: (settings) => ({ MODEL: settings.ollamaModel }),
+  failure: (settings, exitCode) => ({
+    problem: `could not pull the model ${settings.ollamaModel} (exit ${exitCode}).`,
+    fix:
+      "check the model name and that its registry is reachable, or choose another model with " +
+      "STACK_HARNESS_OLLAMA_MODEL (model-registry:5000/library/tiny-llama:latest needs no network).",
+  }),
 };
 
 export const ollama = defineService<Ollama>({
@@ -36,18 +40,4 @@ export const ollama = defineService<Ollama>({
     close: async (client) => client.abort(),
   },
   provisionScript: pullModel,
-  async provision({ exec, settings }) {
-    const model = settings.ollamaModel;
-    const pulled = await exec(provisionCommand(pullModel, settings));
-    if (pulled.exitCode !== 0) {
-      throw new StackError({
-        service: "ollama",
-        problem: `could not pull the model ${model} (exit ${pulled.exitCode}).`,
-        fix:
-          "check the model name and that its registry is reachable, or choose another model with " +
-          "STACK_HARNESS_OLLAMA_MODEL (model-registry:5000/library/tiny-llama:latest needs no network).",
-        details: stripVTControlCharacters(pulled.output).split(/\r|\n/).filter((line) => line.trim()).slice(-10).join("\n"),
-      });
-    }
-  },
 });

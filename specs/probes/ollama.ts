@@ -69,6 +69,18 @@ export const ollamaProbe: ServiceProbe = {
     },
   },
 
+  crash: {
+    title: "keeps its pulled model through a crash and still generates with it",
+    check: async (stack) => {
+      const before = await stackModel(stack);
+      await stack.crash("ollama");
+      const after = await stackModel(stack);
+      expect(after.digest).toBe(before.digest);
+      const generated = await (await stack.client("ollama")).generate({ model: after.name, prompt: "Hi.", options: { num_predict: 4 } });
+      expect(generated.eval_count).toBe(4);
+    },
+  },
+
   extras: {
     healthcheck: {
       "is not checked with `ollama --version`, which passes where no server runs": async (stack) => {

@@ -21,6 +21,8 @@ export interface ServiceProbe {
   persistence: PersistenceCheck;
   /** For stateful services: their records, also counted after a crash (specs/crash-durability). */
   records?: RecordStore;
+  /** For a service whose state is not records: what must survive a crash (specs/crash-durability). */
+  crash?: { title: string; check(stack: Stack): Promise<void> };
   /** A way the service can answer yet be unfit, that a naive healthcheck would miss; undone by `restore`. */
   healthTrap?: {
     description: string;

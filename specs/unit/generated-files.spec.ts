@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { serviceNames, specOf } from "../../harness/catalog.ts";
 import { composeFile, writeComposeFile } from "../../harness/compose.ts";
+import { imageOverrideVariable } from "../../harness/images.ts";
 import { withServiceTable } from "../../harness/service-table.ts";
 
 const repository = fileURLToPath(new URL("../..", import.meta.url));
@@ -30,7 +31,7 @@ describe("docker-compose.yml", () => {
         Object.fromEntries(spec.dependsOn.map((dependency) => [dependency, { condition: "service_healthy" }])),
       );
       expect(service.ports).toContain(String(spec.port));
-      expect(service.image).toBe(`\${STACK_HARNESS_IMAGE_${name.toUpperCase().replace("-", "_")}:-${spec.upstreamImage}}`);
+      expect(service.image).toBe(`\${${imageOverrideVariable(spec)}:-${spec.upstreamImage}}`);
     }
   });
 

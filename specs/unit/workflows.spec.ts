@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { serviceNames, specOf } from "../../harness/catalog.ts";
 import { imageOverrideVariable } from "../../harness/images.ts";
-import { tagChoices, tagChoicesFrom, withDependencies, type NightlyTarget } from "../../harness/nightly-matrix.ts";
+import { tagChoicesFrom, withDependencies, type NightlyTarget } from "../../harness/nightly-matrix.ts";
 import { properties } from "../support/stack-report.ts";
 
 interface Step {
@@ -32,9 +32,13 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const workflow = async (name: string) => parse(await readFile(`${root}.github/workflows/${name}`, "utf8")) as Workflow;
 const scripts = async () => (JSON.parse(await readFile(`${root}package.json`, "utf8")) as { scripts: Record<string, string> }).scripts;
 
-async function harnessMatrix(...args: string[]): Promise<NightlyTarget[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, [`${root}harness/cli.ts`, "matrix", ...args]);
-  return JSON.parse(stdout) as NightlyTarget[];
+let pinned: Promise<NightlyTarget[]> | undefined;
+/** The output of `cli.ts matrix --tags pinned`, run once for all the specs that read it. */
+function pinnedMatrix(): Promise<NightlyTarget[]> {
+  pinned ??= promisify(execFile)(process.execPath, [`${root}harness/cli.ts`, "matrix", "--tags", "pinned"]).then(
+    ({ stdout }) => JSON.parse(stdout) as NightlyTarget[],
+  );
+  return pinned;
 }
 
 describe("the nightly workflow", () => {
@@ -62,7 +66,7 @@ describe("the nightly workflow", () => {
     expect(job.steps.find((step) => step.env?.IMAGES)!.env!.IMAGES).toBe("${{ toJSON(matrix.target.images) }}");
     expect(job.steps.some((step) => step.run === "npm run test:properties")).toBe(true);
     const fields = new Set(JSON.stringify(job).match(/matrix\.target\.\w+/g)!.map((reference) => reference.slice("matrix.target.".length)));
-    const [target] = await harnessMatrix("--tags", "pinned");
+    const [target] = await pinnedMatrix();
     expect([...fields].filter((field) => !(field in target!))).toEqual([]);
   });
 });
@@ -70,13 +74,12 @@ describe("the nightly workflow", () => {
 describe("the harness's matrix command", () => {
   it("covers every catalog service, on both tag choices by default", async () => {
     expect(tagChoicesFrom([])).toEqual(["pinned", "newest"]);
-    expect(tagChoices).toEqual(["pinned", "newest"]);
-    const targets = await harnessMatrix("--tags", "pinned");
+    const targets = await pinnedMatrix();
     expect(targets.map((target) => [target.service, target.tags])).toEqual(serviceNames.map((name) => [name, "pinned"]));
   });
 
   it("boots each service with its dependencies, on the catalog's pinned images", async () => {
-    for (const target of await harnessMatrix("--tags", "pinned")) {
+    for (const target of await pinnedMatrix()) {
       const services = withDependencies(target.service);
       expect(target.services.split(",")).toEqual(services);
       expect(target.images).toEqual(Object.fromEntries(services.map((name) => [imageOverrideVariable(specOf(name)), specOf(name).upstreamImage])));
@@ -87,7 +90,7 @@ describe("the harness's matrix command", () => {
   });
 
   it("names one image cache per image list", async () => {
-    const targets = await harnessMatrix("--tags", "pinned");
+    const targets = await pinnedMatrix();
     const keyOf = new Map(targets.map((target) => [target.pull, target.cacheKey]));
     expect(new Set(keyOf.values()).size).toBe(keyOf.size);
     expect(targets.find((target) => target.service === "spark-worker")!.cacheKey).toBe(targets.find((target) => target.service === "spark-master")!.cacheKey);

@@ -1,7 +1,5 @@
-import { execFile } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type AddressInfo } from "node:net";
-import { promisify } from "node:util";
 import { getContainerRuntimeClient } from "testcontainers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ServiceName } from "../harness/catalog.ts";
@@ -9,6 +7,7 @@ import { specOf } from "../harness/catalog.ts";
 import { lookalikeImage } from "../harness/images.ts";
 import { StackError } from "../harness/errors.ts";
 import { bootStack, type BootOptions } from "../harness/stack.ts";
+import { lastJsonLineOf } from "./support/child-process.ts";
 import { leftovers } from "./support/leftovers.ts";
 
 const harnessEntry = new URL("../harness/index.ts", import.meta.url).href;
@@ -59,10 +58,7 @@ describe("a boot that cannot succeed", () => {
       try { await bootStack({ services: ["redis"] }); } catch (error) {
         console.log(JSON.stringify({ ms: Date.now() - started, message: error.message }));
       }`;
-    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
-      env: { ...process.env, DOCKER_HOST: "tcp://127.0.0.1:1" },
-    });
-    const { ms, message } = JSON.parse(stdout.trim().split("\n").pop()!);
+    const { ms, message } = (await lastJsonLineOf(script, { ...process.env, DOCKER_HOST: "tcp://127.0.0.1:1" })) as { ms: number; message: string };
     expect(ms).toBeLessThan(5_000);
     expect(message).toMatch(/the Docker engine is not reachable/);
     expect(message).toMatch(/Fix: start a Docker engine .*`docker info`/);
@@ -74,8 +70,7 @@ describe("a boot that cannot succeed", () => {
       try { await bootStack({ services: ["redis"] }); } catch (error) { console.log(JSON.stringify({ message: error.message })); }`;
     const env: NodeJS.ProcessEnv = { ...process.env, RYUK_CONTAINER_IMAGE: "stack-harness/no-such-ryuk:0" };
     delete env.TESTCONTAINERS_RYUK_DISABLED;
-    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env });
-    const { message } = JSON.parse(stdout.trim().split("\n").pop()!);
+    const { message } = (await lastJsonLineOf(script, env)) as { message: string };
     expect(message).toMatch(/^\[stack-harness\] testcontainers could not start its Ryuk reaper container/);
     expect(message).toMatch(/Fix: .*TESTCONTAINERS_RYUK_DISABLED=true/);
   });

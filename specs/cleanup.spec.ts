@@ -1,8 +1,9 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { bootStack } from "../harness/stack.ts";
+import { startNode } from "./support/child-process.ts";
 import { leftovers } from "./support/leftovers.ts";
 import { startPresetRun } from "./support/preset-run.ts";
 
@@ -11,16 +12,12 @@ const cleanWithinMs = 60_000;
 
 /** A process booting services; `runId()` resolves once it has printed the run it boots. */
 function startBoot(mode: "stop" | "hold" | "time-out", ...services: string[]) {
-  const child = spawn(process.execPath, [bootScript, mode, ...services], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const run = startNode([bootScript, mode, ...services]);
   const waitFor = async (pattern: RegExp) => {
-    await expect.poll(() => output, { timeout: 120_000, interval: 100 }).toMatch(pattern);
-    return /^([0-9a-f]{8}) /m.exec(output)![1]!;
+    await expect.poll(run.output, { timeout: 120_000, interval: 100 }).toMatch(pattern);
+    return /^([0-9a-f]{8}) /m.exec(run.output())![1]!;
   };
-  return { child, exited, output: () => output, waitFor };
+  return { ...run, waitFor };
 }
 
 /** Waits until nothing of the run is left, keeps checking a moment longer, and returns how long it took. */

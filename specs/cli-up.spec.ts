@@ -1,20 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { startNode, type ChildRun } from "./support/child-process.ts";
 import { leftovers } from "./support/leftovers.ts";
 
 const cli = fileURLToPath(new URL("../harness/cli.ts", import.meta.url));
 
 const running: ChildProcess[] = [];
 
-function startUp(...services: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [cli, "up", ...services], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  running.push(child);
-  return { child, output: () => output, exited };
+function startUp(...services: string[]): ChildRun {
+  const run = startNode([cli, "up", ...services]);
+  running.push(run.child);
+  return run;
 }
 
 describe("stack-harness up", () => {

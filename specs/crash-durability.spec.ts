@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { withDependencies } from "../harness/nightly-matrix.ts";
 import { probes } from "./probes/index.ts";
 import { servicesUnderTest, useStack } from "./support/stack-under-test.ts";
 
 const records = 10_000;
-const stack = useStack();
 const stateful = servicesUnderTest.filter((name) => probes[name].records);
+const crashChecked = servicesUnderTest.filter((name) => probes[name].crash);
+// Only what these tests crash, with what it depends on.
+const stack = useStack([...new Set([...stateful, ...crashChecked].flatMap(withDependencies))]);
 
 describe.each(stateful)("%s", (name) => {
   it(`keeps every one of ${records} acknowledged records through a crash (SIGKILL, then start)`, { timeout: 300_000 }, async () => {
@@ -22,7 +25,7 @@ describe.each(stateful)("%s", (name) => {
   });
 });
 
-describe.each(servicesUnderTest.filter((name) => probes[name].crash))("%s", (name) => {
+describe.each(crashChecked)("%s", (name) => {
   const { title, check } = probes[name].crash!;
   it(title, () => check(stack()));
 });

@@ -1,16 +1,14 @@
-import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { getContainerRuntimeClient } from "testcontainers";
 import { afterAll, describe, expect, it } from "vitest";
 import { specOf } from "../harness/catalog.ts";
 import { removeRun } from "../harness/cleanup.ts";
 import { bootStack } from "../harness/stack.ts";
+import { lastJsonLineOf } from "./support/child-process.ts";
 import { leftovers } from "./support/leftovers.ts";
 import { run, startSibling } from "./support/sibling.ts";
 
 const stackModule = fileURLToPath(new URL("../harness/stack.ts", import.meta.url));
-const execute = promisify(execFile);
 
 interface ChildBoot {
   key: string;
@@ -35,8 +33,7 @@ async function bootInAnotherProcess(env: NodeJS.ProcessEnv = {}): Promise<ChildB
     await stack.stop();
     process.exit(0);
   `;
-  const { stdout } = await execute(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, ...env } });
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as ChildBoot;
+  return (await lastJsonLineOf(script, { ...process.env, ...env })) as ChildBoot;
 }
 
 /** The run IDs of the kept stacks, removed at the end. */

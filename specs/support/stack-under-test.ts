@@ -8,13 +8,13 @@ export const servicesUnderTest: ServiceName[] = process.env.STACK_HARNESS_SERVIC
   : serviceNames;
 
 /**
- * Boots the services under test once for the spec file and removes them after it; the boot
- * times and the stack's memory after boot are attached to the file's report entry.
+ * Boots the services under test (or the given ones) once for the spec file and removes them after
+ * it; the boot times and the stack's memory after boot are attached to the file's report entry.
  */
-export function useStack(): () => Stack {
+export function useStack(services: readonly ServiceName[] = servicesUnderTest): () => Stack {
   let stack: Stack | undefined;
   beforeAll(async ({}, file) => {
-    stack = await bootStack({ services: servicesUnderTest });
+    stack = await bootStack({ services });
     file.meta.bootMs = { ...stack.bootMs };
     const memory = await Promise.all(stack.services.map((name) => stack!.memoryBytes(name)));
     file.meta.memoryBytes = memory.reduce((sum, bytes) => sum + bytes, 0);

@@ -134,8 +134,7 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   throwIfInterrupted(options.signal);
   const plan = { engine, names, images, environments, settings, options, report };
   if (!reuseRequested(options.reuse)) {
-    await removeAbandonedRuns(engine);
-    await startRyuk(engine);
+    await Promise.all([removeAbandonedRuns(engine), startRyuk(engine)]);
     const runId = randomBytes(4).toString("hex");
     const reaper = startReaper(runId);
     return boot({ ...plan, runId, reuse: undefined, reaper }).catch((error: unknown) => {

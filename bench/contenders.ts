@@ -2,13 +2,14 @@ import { execFile } from "node:child_process";
 import { cpus } from "node:os";
 import { promisify } from "node:util";
 import { getContainerRuntimeClient } from "testcontainers";
-import { serviceNames, specOf, type ServiceName } from "../harness/catalog.ts";
-import { removeRun, removeVolume } from "../harness/cleanup.ts";
-import { imageOverrideVariable, imageTrack, resolveImage } from "../harness/images.ts";
-import { cacheVolumeName } from "../harness/labels.ts";
-import { withDependencies } from "../harness/nightly-matrix.ts";
-import { resolveSettings } from "../harness/settings.ts";
-import { bootStack, type BootPhase } from "../harness/stack.ts";
+import { serviceNames, specOf, type ServiceName } from "../harness/catalog/catalog.ts";
+import { removeRun, removeVolume } from "../harness/cleanup/removal.ts";
+import { imageOverrideVariable } from "../harness/images/track.ts";
+import { cacheVolumeName } from "../harness/engine/resource-names.ts";
+import { withDependencies } from "../harness/catalog/selection.ts";
+import { resolveBootPlan } from "../harness/boot/options.ts";
+import { ollamaModelVariable } from "../harness/catalog/models/ollama-model.ts";
+import { bootStack, type BootPhase } from "../harness/index.ts";
 
 const run = promisify(execFile);
 const ollamaCache = cacheVolumeName("ollama");
@@ -82,9 +83,9 @@ export async function composeColdBoot(composeFile: string): Promise<number> {
 
 /** The STACK_HARNESS_IMAGE_<SERVICE> and model variables that make compose run what bootStack runs. */
 function composeEnvironment(): Record<string, string> {
-  const track = imageTrack(undefined);
-  const images = serviceNames.map((name) => [imageOverrideVariable(specOf(name)), resolveImage(specOf(name), track)]);
-  return { ...Object.fromEntries(images), STACK_HARNESS_OLLAMA_MODEL: resolveSettings({}, track).ollamaModel };
+  const plan = resolveBootPlan({});
+  const images = [...plan.services.values()].map(({ name, image }) => [imageOverrideVariable(specOf(name)), image]);
+  return { ...Object.fromEntries(images), [ollamaModelVariable]: plan.settings.ollamaModel };
 }
 
 /** A service booted alone (with what it depends on). */

@@ -4,8 +4,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { serviceNames, type ServiceName } from "../harness/catalog.ts";
-import { writeComposeFile } from "../harness/compose.ts";
+import { serviceNames, type ServiceName } from "../harness/catalog/catalog.ts";
+import { writeComposeFile } from "../harness/compose/generate.ts";
 import { composeColdBoot, harnessColdBoot, singleBoot, warmBoots, type HarnessBoot } from "./contenders.ts";
 import { median, round } from "./stats.ts";
 import { timelineSvg } from "./timeline-svg.ts";

@@ -1,4 +1,4 @@
-import type { ServiceName } from "../harness/catalog.ts";
+import type { ServiceName } from "../harness/catalog/catalog.ts";
 import type { Timeline } from "./contenders.ts";
 
 const rowHeight = 26;

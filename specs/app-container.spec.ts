@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { GenericContainer, getContainerRuntimeClient, Wait } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runLabels } from "../harness/labels.ts";
-import { bootStack, type Stack } from "../harness/stack.ts";
+import { runLabels } from "../harness/engine/resource-names.ts";
+import { bootStack, type Stack } from "../harness/index.ts";
 
 const appContext = fileURLToPath(new URL("../fixtures/app/", import.meta.url));
 

@@ -2,37 +2,38 @@ import { once } from "node:events";
 import { createServer, type AddressInfo } from "node:net";
 import { getContainerRuntimeClient } from "testcontainers";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ServiceName } from "../harness/catalog.ts";
-import { specOf } from "../harness/catalog.ts";
-import { lookalikeImage } from "../harness/images.ts";
-import { StackError } from "../harness/errors.ts";
-import { bootStack, type BootOptions } from "../harness/stack.ts";
+import type { ServiceName } from "../harness/catalog/catalog.ts";
+import { specOf } from "../harness/catalog/catalog.ts";
+import { lookalikeImage } from "../harness/images/lookalike.ts";
+import { StackError, type StackErrorCode } from "../harness/errors.ts";
+import { bootStack, type BootOptions } from "../harness/index.ts";
 import { lastJsonLineOf } from "./support/child-process.ts";
 import { leftovers } from "./support/leftovers.ts";
 
 const harnessEntry = new URL("../harness/index.ts", import.meta.url).href;
 
-/** Options refused before anything starts: [what is wrong, the options, the problem, the fix]. */
-const refusedOptions: Array<[string, unknown, RegExp, RegExp]> = [
-  ["a service named twice", { services: ["redis", "redis"] }, /redis: is named twice/, /name each service once/],
-  ["a dependency left out", { services: ["spark-worker"] }, /spark-worker: depends on "spark-master", which is not in `services`/, /add "spark-master"/],
-  ["an empty service list", { services: [] }, /`services` must be a non-empty array/, /pass some of: ollama, /],
-  ["a service list that is not an array", { services: "redis" }, /`services` must be a non-empty array/, /pass some of/],
-  ["an unknown option", { service: ["redis"] }, /`service` is not an option/, /use one of: services, images, /],
-  ["options that are not an object", "redis", /the options must be an object/, /bootStack\(\{ services/],
-  ["a negative startup timeout", { startupTimeoutMs: -1 }, /`startupTimeoutMs` must be a number of milliseconds above 0 or an object/, /startupTimeoutMs: 120_000/],
-  ["a startup timeout as text", { startupTimeoutMs: { neo4j: "5m" } }, /`startupTimeoutMs.neo4j` must be a number of milliseconds above 0, not "5m"/, /neo4j: 300_000/],
-  ["a startup timeout for no service", { startupTimeoutMs: { postgres: 1_000 } }, /`startupTimeoutMs.postgres` names no service of the catalog/, /use one of: ollama/],
-  ["an unknown image track", { images: "latest" }, /unknown image track "latest"/, /"upstream" or "lookalike"/],
-  ["a progress callback that is not a function", { onProgress: "console" }, /`onProgress` must be a function, not "console"/, /\(progress\) =>/],
-  ["a signal that is not an AbortSignal", { signal: 300_000 }, /`signal` must be an AbortSignal, not 300000/, /AbortSignal.timeout/],
-  ["a reuse flag that is not a boolean", { reuse: "yes" }, /`reuse` must be true or false, not "yes"/, /reuse: true/],
-  ["an empty Ollama model name", { ollamaModel: " " }, /`ollamaModel` must be a model name, not " "/, /"all-minilm"/],
-  ["an environment variable that is not a string", { environment: { redis: { MAXMEMORY: 256 } } }, /`environment.redis` must be an object of string variables, not an object/, /NEO4J_PLUGINS/],
-  ["a host port out of range", { hostPorts: { redis: 70_000 } }, /`hostPorts.redis` must be a port number from 1 to 65535, not 70000/, /redis: 6379/],
+/** Options refused before anything starts: [what is wrong, the options, the error's code, the problem, the fix]. */
+const refusedOptions: Array<[string, unknown, StackErrorCode, RegExp, RegExp]> = [
+  ["a service named twice", { services: ["redis", "redis"] }, "duplicate-service", /redis: is named twice/, /name each service once/],
+  ["a dependency left out", { services: ["spark-worker"] }, "missing-dependency", /spark-worker: depends on "spark-master", which is not in `services`/, /add "spark-master"/],
+  ["an empty service list", { services: [] }, "invalid-option", /`services` must be a non-empty array/, /pass some of: ollama, /],
+  ["a service list that is not an array", { services: "redis" }, "invalid-option", /`services` must be a non-empty array/, /pass some of/],
+  ["an unknown option", { service: ["redis"] }, "invalid-option", /`service` is not an option/, /use one of: services, images, /],
+  ["options that are not an object", "redis", "invalid-option", /the options must be an object/, /bootStack\(\{ services/],
+  ["a negative startup timeout", { startupTimeoutMs: -1 }, "invalid-option", /`startupTimeoutMs` must be a number of milliseconds above 0 or an object/, /startupTimeoutMs: 120_000/],
+  ["a startup timeout as text", { startupTimeoutMs: { neo4j: "5m" } }, "invalid-option", /`startupTimeoutMs.neo4j` must be a number of milliseconds above 0, not "5m"/, /neo4j: 300_000/],
+  ["a startup timeout for no service", { startupTimeoutMs: { postgres: 1_000 } }, "invalid-option", /`startupTimeoutMs.postgres` names no service of the catalog/, /use one of: ollama/],
+  ["an unknown image track", { images: "latest" }, "invalid-option", /unknown image track "latest"/, /"upstream" or "lookalike"/],
+  ["a progress callback that is not a function", { onProgress: "console" }, "invalid-option", /`onProgress` must be a function, not "console"/, /\(progress\) =>/],
+  ["a signal that is not an AbortSignal", { signal: 300_000 }, "invalid-option", /`signal` must be an AbortSignal, not 300000/, /AbortSignal.timeout/],
+  ["a reuse flag that is not a boolean", { reuse: "yes" }, "invalid-option", /`reuse` must be true or false, not "yes"/, /reuse: true/],
+  ["an empty Ollama model name", { ollamaModel: " " }, "invalid-option", /`ollamaModel` must be a model name, not " "/, /"all-minilm"/],
+  ["an environment variable that is not a string", { environment: { redis: { MAXMEMORY: 256 } } }, "invalid-option", /`environment.redis` must be an object of string variables, not an object/, /NEO4J_PLUGINS/],
+  ["a host port out of range", { hostPorts: { redis: 70_000 } }, "invalid-option", /`hostPorts.redis` must be a port number from 1 to 65535, not 70000/, /redis: 6379/],
   [
     "a Neo4j password under 8 characters",
     { services: ["neo4j"], environment: { neo4j: { NEO4J_AUTH: "neo4j/short" } } },
+    "invalid-environment",
     /neo4j: NEO4J_AUTH sets a password of 5 characters; Neo4j 5 refuses passwords under 8 and exits/,
     /at least 8 characters/,
   ],
@@ -43,9 +44,9 @@ describe("a boot that cannot succeed", () => {
     expect(await leftovers()).toEqual([]);
   });
 
-  it.each(refusedOptions)("refuses %s before anything starts", async (_, options, problem, fix) => {
+  it.each(refusedOptions)("refuses %s before anything starts", async (_, options, code, problem, fix) => {
     const started = Date.now();
-    const error = await failure(bootStack(options as BootOptions), "the boot should have been refused");
+    const error = await failure(bootStack(options as BootOptions), code);
     expect(error.message).toMatch(problem);
     expect(error.fix).toMatch(fix);
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -56,10 +57,11 @@ describe("a boot that cannot succeed", () => {
       import { bootStack } from ${JSON.stringify(harnessEntry)};
       const started = Date.now();
       try { await bootStack({ services: ["redis"] }); } catch (error) {
-        console.log(JSON.stringify({ ms: Date.now() - started, message: error.message }));
+        console.log(JSON.stringify({ ms: Date.now() - started, code: error.code, message: error.message }));
       }`;
-    const { ms, message } = (await lastJsonLineOf(script, { ...process.env, DOCKER_HOST: "tcp://127.0.0.1:1" })) as { ms: number; message: string };
+    const { ms, code, message } = (await lastJsonLineOf(script, { ...process.env, DOCKER_HOST: "tcp://127.0.0.1:1" })) as { ms: number; code: string; message: string };
     expect(ms).toBeLessThan(5_000);
+    expect(code).toBe("engine-unreachable");
     expect(message).toMatch(/the Docker engine is not reachable/);
     expect(message).toMatch(/Fix: start a Docker engine .*`docker info`/);
   });
@@ -67,16 +69,18 @@ describe("a boot that cannot succeed", () => {
   it("names Ryuk, not a service, when testcontainers' reaper image cannot be pulled", async () => {
     const script = `
       import { bootStack } from ${JSON.stringify(harnessEntry)};
-      try { await bootStack({ services: ["redis"] }); } catch (error) { console.log(JSON.stringify({ message: error.message })); }`;
+      try { await bootStack({ services: ["redis"] }); } catch (error) { console.log(JSON.stringify({ code: error.code, message: error.message })); }`;
     const env: NodeJS.ProcessEnv = { ...process.env, RYUK_CONTAINER_IMAGE: "stack-harness/no-such-ryuk:0" };
     delete env.TESTCONTAINERS_RYUK_DISABLED;
-    const { message } = (await lastJsonLineOf(script, env)) as { message: string };
+    const { code, message } = (await lastJsonLineOf(script, env)) as { code: string; message: string };
+    expect(code).toBe("ryuk-failed");
     expect(message).toMatch(/^\[stack-harness\] testcontainers could not start its Ryuk reaper container/);
     expect(message).toMatch(/Fix: .*TESTCONTAINERS_RYUK_DISABLED=true/);
   });
 
   it("lists the valid names for an unknown service", async () => {
-    await expect(bootStack({ services: ["postgres" as ServiceName] })).rejects.toThrow(
+    const error = await failure(bootStack({ services: ["postgres" as ServiceName] }), "unknown-service");
+    expect(error.message).toMatch(
       /postgres: is not a service of the catalog\.\nFix: use one of: ollama, model-registry, pgvector, redis, neo4j, chroma, elasticsearch, spark-master, spark-worker\./,
     );
   });
@@ -89,9 +93,8 @@ describe("a boot that cannot succeed", () => {
     if (present) await docker.getImage(image).tag({ repo, tag: "set-aside-by-spec" });
     try {
       if (present) await docker.getImage(image).remove();
-      await expect(bootStack({ services: ["redis"], images: "lookalike" })).rejects.toThrow(
-        /redis: the look-alike image stack-harness\/redis:lookalike is not built\.\nFix: run `npm run images`/,
-      );
+      const error = await failure(bootStack({ services: ["redis"], images: "lookalike" }), "image-not-built");
+      expect(error.message).toMatch(/redis: the look-alike image stack-harness\/redis:lookalike is not built\.\nFix: run `npm run images`/);
     } finally {
       if (present) {
         await docker.getImage(`${repo}:set-aside-by-spec`).tag({ repo, tag });
@@ -103,9 +106,8 @@ describe("a boot that cannot succeed", () => {
   it("says an overridden image could not be pulled and what to do", async () => {
     process.env.STACK_HARNESS_IMAGE_REDIS = "stack-harness/no-such-image:0";
     try {
-      await expect(bootStack({ services: ["redis"] })).rejects.toThrow(
-        /redis: the image stack-harness\/no-such-image:0 is not present and could not be pulled .*\nFix: .*STACK_HARNESS_REGISTRY/,
-      );
+      const error = await failure(bootStack({ services: ["redis"] }), "image-pull-failed");
+      expect(error.message).toMatch(/redis: the image stack-harness\/no-such-image:0 is not present and could not be pulled .*\nFix: .*STACK_HARNESS_REGISTRY/);
     } finally {
       delete process.env.STACK_HARNESS_IMAGE_REDIS;
     }
@@ -114,7 +116,7 @@ describe("a boot that cannot succeed", () => {
   it("names the service that timed out, shows its last log lines and removes the others", async () => {
     const error = await failure(
       bootStack({ services: ["pgvector", "redis"], startupTimeoutMs: { pgvector: 1_000 } }),
-      "the boot should have timed out",
+      "startup-timeout",
     );
     expect(error.message).toMatch(/^\[stack-harness\] pgvector: did not become healthy within 1 s/);
     expect(error.message).toMatch(/Fix: .*raise startupTimeoutMs for "pgvector"/);
@@ -124,7 +126,7 @@ describe("a boot that cannot succeed", () => {
   });
 
   it("names a service that exits during the boot, with the exit code and its last log lines", async () => {
-    const error = await failure(bootStack({ services: ["pgvector", "redis"], environment: { pgvector: { POSTGRES_PASSWORD: "" } } }));
+    const error = await failure(bootStack({ services: ["pgvector", "redis"], environment: { pgvector: { POSTGRES_PASSWORD: "" } } }), "exited-during-boot");
     expect(error.message).toMatch(/^\[stack-harness\] pgvector: exited with code 1 before it became healthy\./);
     expect(error.message).toMatch(/Fix: read the log lines below and check the image .* and the settings given to "pgvector"/);
     expect(error.message).toMatch(/POSTGRES_PASSWORD/);
@@ -137,6 +139,7 @@ describe("a boot that cannot succeed", () => {
         environment: { ollama: { OLLAMA_HOST: "0.0.0.0:11435" } },
         startupTimeoutMs: { ollama: 8_000 },
       }),
+      "startup-timeout",
     );
     expect(error.message).toMatch(/ollama: did not become healthy within 8 s \(its healthcheck had not passed after 8000 ms; last check: exit code 1/);
     expect(error.message).toMatch(/Listening on .*11435/);
@@ -147,7 +150,7 @@ describe("a boot that cannot succeed", () => {
     await once(squatter, "listening");
     const port = (squatter.address() as AddressInfo).port;
     try {
-      const error = await failure(bootStack({ services: ["redis"], hostPorts: { redis: port } }));
+      const error = await failure(bootStack({ services: ["redis"], hostPorts: { redis: port } }), "host-port-taken");
       expect(error.message).toMatch(new RegExp(`redis: host port ${port} is already taken`));
       expect(error.fix).toMatch(new RegExp(`stop what listens on port ${port}, or choose another port in hostPorts.redis`));
     } finally {
@@ -156,7 +159,7 @@ describe("a boot that cannot succeed", () => {
   });
 
   it("says a model that cannot be pulled could not be pulled, and how to choose another", async () => {
-    const error = await failure(bootStack({ services: ["model-registry", "ollama"], ollamaModel: "model-registry:5000/library/missing:latest" }));
+    const error = await failure(bootStack({ services: ["model-registry", "ollama"], ollamaModel: "model-registry:5000/library/missing:latest" }), "provision-failed");
     expect(error.message).toMatch(/ollama: could not pull the model model-registry:5000\/library\/missing:latest/);
     expect(error.fix).toMatch(/STACK_HARNESS_OLLAMA_MODEL/);
   });
@@ -164,7 +167,7 @@ describe("a boot that cannot succeed", () => {
   it("says STACK_HARNESS_MODELS_DIR is not a directory", async () => {
     process.env.STACK_HARNESS_MODELS_DIR = "/no/such/models";
     try {
-      const error = await failure(bootStack({ services: ["model-registry"] }));
+      const error = await failure(bootStack({ services: ["model-registry"] }), "invalid-option");
       expect(error.message).toMatch(/model-registry: STACK_HARNESS_MODELS_DIR is \/no\/such\/models, which is not a directory/);
     } finally {
       delete process.env.STACK_HARNESS_MODELS_DIR;
@@ -173,15 +176,18 @@ describe("a boot that cannot succeed", () => {
 
   it("names a service that is not part of the stack, and how to boot it", async () => {
     await using stack = await bootStack({ services: ["redis"] });
-    await expect(stack.client("neo4j" as "redis")).rejects.toThrow(/neo4j: is not part of this stack\.\nFix: boot it with the others: bootStack\(\{ services: \["redis", "neo4j"\] \}\)/);
+    const error = await failure(stack.client("neo4j" as "redis"), "not-in-stack");
+    expect(error.message).toMatch(/neo4j: is not part of this stack\.\nFix: boot it with the others: bootStack\(\{ services: \["redis", "neo4j"\] \}\)/);
   });
 });
 
-async function failure(boot: Promise<unknown>, expectation = "the boot should have failed"): Promise<StackError> {
-  const error = await boot.then(
-    () => expect.fail(expectation),
+/** The StackError the call rejects with, checked to be of the expected code. */
+async function failure(call: Promise<unknown>, code: StackErrorCode): Promise<StackError> {
+  const error = await call.then(
+    () => expect.fail(`the call should have failed with ${code}`),
     (failed: unknown) => failed,
   );
   expect(error).toBeInstanceOf(StackError);
+  expect((error as StackError).code).toBe(code);
   return error as StackError;
 }

@@ -2,9 +2,9 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { checkCompose } from "../harness/compose-check/check-compose.ts";
-import type { Finding } from "../harness/compose-check/findings.ts";
-import { writeComposeFile } from "../harness/compose.ts";
+import { checkCompose } from "../harness/compose/check/check-compose.ts";
+import type { ComposeFinding } from "../harness/compose/check/findings.ts";
+import { writeComposeFile } from "../harness/compose/generate.ts";
 import { leftovers } from "./support/leftovers.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/compose/${name}`, import.meta.url));
@@ -12,7 +12,7 @@ const projectCompose = fileURLToPath(new URL("../docker-compose.yml", import.met
 const cli = fileURLToPath(new URL("../harness/cli.ts", import.meta.url));
 
 /** [fixture, service, check, what the finding says] for every trap a fixture sets. */
-const traps: Array<[string, string, Finding["check"], RegExp]> = [
+const traps: Array<[string, string, ComposeFinding["check"], RegExp]> = [
   ["ollama-curl.yml", "ollama", "healthcheck program", /curl is not in the image/],
   ["chroma-curl.yml", "chroma", "healthcheck program", /curl is not in the image/],
   ["ollama-version.yml", "ollama", "healthcheck with the server down", /passes in a container of the same image with no server running/],
@@ -28,8 +28,8 @@ const traps: Array<[string, string, Finding["check"], RegExp]> = [
   ["unhealthy-dependency.yml", "app", "reference", /DATABASE_URL=.*"postgres" is not a service of this file/],
 ];
 
-const results = new Map<string, Finding[]>();
-async function findingsOf(file: string): Promise<Finding[]> {
+const results = new Map<string, ComposeFinding[]>();
+async function findingsOf(file: string): Promise<ComposeFinding[]> {
   if (!results.has(file)) results.set(file, await checkCompose(fixture(file)));
   return results.get(file)!;
 }
@@ -75,7 +75,7 @@ describe("stack-harness check-compose", () => {
       (failure: { code: number; stdout: string }) => failure,
     );
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as { errors: number; findings: Finding[] };
+    const report = JSON.parse(result.stdout) as { errors: number; findings: ComposeFinding[] };
     expect(report.errors).toBeGreaterThan(0);
     expect(report.findings.some((finding) => /curl is not in the image/.test(finding.message))).toBe(true);
   });

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { bootStack } from "../harness/stack.ts";
+import { bootStack } from "../harness/index.ts";
 import { startNode } from "./support/child-process.ts";
 import { leftovers } from "./support/leftovers.ts";
 import { startPresetRun } from "./support/preset-run.ts";

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { serviceNames } from "../harness/catalog.ts";
+import { serviceNames } from "../harness/catalog/catalog.ts";
 
 const cli = fileURLToPath(new URL("../harness/cli.ts", import.meta.url));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withDependencies } from "../harness/nightly-matrix.ts";
+import { withDependencies } from "../harness/catalog/selection.ts";
 import { probes } from "./probes/index.ts";
 import { servicesUnderTest, useStack } from "./support/stack-under-test.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { StackError } from "../harness/errors.ts";
-import { bootStack } from "../harness/stack.ts";
+import { bootStack } from "../harness/index.ts";
 import { leftovers } from "./support/leftovers.ts";
 import { startPresetRun } from "./support/preset-run.ts";
 
@@ -14,6 +14,7 @@ describe("a service that dies after the boot", () => {
 
     const [death] = stack.deaths();
     expect(death).toBeInstanceOf(StackError);
+    expect(death!.code).toBe("died");
     expect(death!.message).toMatch(/redis: died after the boot \(exit code 0\)/);
     expect(death!.message).toMatch(redisExitLine);
     await expect(stack.client("redis")).rejects.toThrow(/redis: died after the boot/);

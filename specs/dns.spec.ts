@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { specOf } from "../harness/catalog.ts";
+import { specOf } from "../harness/catalog/catalog.ts";
 import { run, startSibling } from "./support/sibling.ts";
 import { servicesUnderTest, useStack } from "./support/stack-under-test.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootStack, type Stack } from "../harness/stack.ts";
+import { bootStack, type Stack } from "../harness/index.ts";
 import { stackModel } from "./probes/ollama.ts";
 
 const texts = [

@@ -1,8 +1,8 @@
 import { getContainerRuntimeClient } from "testcontainers";
 import { describe, expect, it } from "vitest";
-import { removeVolume } from "../harness/cleanup.ts";
-import { cacheVolumeName } from "../harness/labels.ts";
-import { bootStack } from "../harness/stack.ts";
+import { removeVolume } from "../harness/cleanup/removal.ts";
+import { cacheVolumeName } from "../harness/engine/resource-names.ts";
+import { bootStack } from "../harness/index.ts";
 import { stackModel } from "./probes/ollama.ts";
 import { leftovers } from "./support/leftovers.ts";
 import { startPresetRun } from "./support/preset-run.ts";

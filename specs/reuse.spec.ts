@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { getContainerRuntimeClient } from "testcontainers";
 import { afterAll, describe, expect, it } from "vitest";
-import { specOf } from "../harness/catalog.ts";
-import { removeRun } from "../harness/cleanup.ts";
-import { bootStack } from "../harness/stack.ts";
+import { specOf } from "../harness/catalog/catalog.ts";
+import { removeRun } from "../harness/cleanup/removal.ts";
+import { bootStack } from "../harness/index.ts";
 import { lastJsonLineOf } from "./support/child-process.ts";
 import { leftovers } from "./support/leftovers.ts";
 import { run, startSibling } from "./support/sibling.ts";

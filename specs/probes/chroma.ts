@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import type { ServiceProbe } from "./probe.ts";
-import { payload, recordsSurvive, type RecordStore } from "./records.ts";
+import type { RecordStore, ServiceProbe } from "./probe.ts";
+import { payload, recordsSurvive } from "./records.ts";
 
 /** A unit vector per id, distinct enough that nearest-neighbour answers are unambiguous. */
 function embedding(id: number): number[] {

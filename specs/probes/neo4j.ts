@@ -1,8 +1,8 @@
 import neo4j from "neo4j-driver";
 import { expect } from "vitest";
-import { neo4jUser } from "../../harness/services/neo4j.ts";
-import type { ServiceProbe } from "./probe.ts";
-import { payload, recordsSurvive, type RecordStore } from "./records.ts";
+import { neo4jUser } from "../../harness/catalog/services/neo4j.ts";
+import type { RecordStore, ServiceProbe } from "./probe.ts";
+import { payload, recordsSurvive } from "./records.ts";
 
 /** Records as the persistence and crash-durability specs write and count them. */
 export const neo4jRecords: RecordStore = {

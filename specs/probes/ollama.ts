@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { Stack } from "../../harness/stack.ts";
+import type { Stack } from "../../harness/index.ts";
 import { run, startSibling } from "../support/sibling.ts";
 import type { ServiceProbe } from "./probe.ts";
 

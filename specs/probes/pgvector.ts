@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import type { ServiceProbe } from "./probe.ts";
-import { payload, recordsSurvive, type RecordStore } from "./records.ts";
+import type { RecordStore, ServiceProbe } from "./probe.ts";
+import { payload, recordsSurvive } from "./records.ts";
 
 /** Records as the persistence and crash-durability specs write and count them. */
 export const pgvectorRecords: RecordStore = {

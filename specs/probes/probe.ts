@@ -1,6 +1,5 @@
-import type { ServiceName } from "../../harness/catalog.ts";
-import type { Stack } from "../../harness/stack.ts";
-import type { RecordStore } from "./records.ts";
+import type { ServiceName } from "../../harness/catalog/catalog.ts";
+import type { Stack } from "../../harness/index.ts";
 
 export type Property = "connectivity" | "persistence" | "healthcheck" | "dns";
 
@@ -12,6 +11,13 @@ export interface PersistenceCheck {
   before(stack: Stack): Promise<void>;
   /** Must hold after the restart and again after the recreate. */
   after(stack: Stack): Promise<void>;
+}
+
+/** A service's records, written by ids 0..count-1 (each acknowledged) and counted back intact. */
+export interface RecordStore {
+  write(stack: Stack, count: number): Promise<void>;
+  /** Reads every record back and counts those whose payload is right. */
+  countIntact(stack: Stack, count: number): Promise<number>;
 }
 
 /** What the property suites need to know of one service, through the client its users use. */

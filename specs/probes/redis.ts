@@ -1,7 +1,7 @@
 import { expect } from "vitest";
-import { specOf } from "../../harness/catalog.ts";
-import type { ServiceProbe } from "./probe.ts";
-import { payload, recordsSurvive, type RecordStore } from "./records.ts";
+import { specOf } from "../../harness/catalog/catalog.ts";
+import type { RecordStore, ServiceProbe } from "./probe.ts";
+import { payload, recordsSurvive } from "./records.ts";
 
 const unfit = specOf("redis").unfitWhileServing!;
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import type { Stack } from "../../harness/stack.ts";
+import type { Stack } from "../../harness/index.ts";
 import { run, startSibling } from "../support/sibling.ts";
 import type { PersistenceCheck } from "./probe.ts";
 

@@ -1,5 +1,5 @@
 import { getContainerRuntimeClient } from "testcontainers";
-import { runLabel } from "../../harness/labels.ts";
+import { runLabel } from "../../harness/engine/resource-names.ts";
 
 /** Containers, networks and volumes of the harness still on the engine, optionally of one run. */
 export async function leftovers(runId?: string): Promise<string[]> {

@@ -1,8 +1,8 @@
 import { GenericContainer, type StartedTestContainer } from "testcontainers";
-import { specOf, type ServiceName } from "../../harness/catalog.ts";
-import { copyInto } from "../../harness/copy-files.ts";
-import { runLabels } from "../../harness/labels.ts";
-import type { Stack } from "../../harness/stack.ts";
+import { specOf, type ServiceName } from "../../harness/catalog/catalog.ts";
+import { copyInto } from "../../harness/engine/copy-files.ts";
+import { runLabels } from "../../harness/engine/resource-names.ts";
+import type { Stack } from "../../harness/index.ts";
 
 export interface SiblingOptions {
   /** A DNS name for the sibling on the stack network. */

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
-import { serviceNames, specOf, type ServiceName } from "../../harness/catalog.ts";
-import { imageTrack, resolveImage } from "../../harness/images.ts";
+import { serviceNames, specOf, type ServiceName } from "../../harness/catalog/catalog.ts";
+import { imageTrack, resolveImage } from "../../harness/images/track.ts";
 
 export const properties = ["connectivity", "persistence", "healthcheck", "dns"] as const;
 type Property = (typeof properties)[number];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
-import { serviceNames, type ServiceName } from "../../harness/catalog.ts";
-import { bootStack, type Stack } from "../../harness/stack.ts";
+import { serviceNames, type ServiceName } from "../../harness/catalog/catalog.ts";
+import { bootStack, type Stack } from "../../harness/index.ts";
 
 /** The services a test run covers: STACK_HARNESS_SERVICES (comma-separated), else the whole catalog. */
 export const servicesUnderTest: ServiceName[] = process.env.STACK_HARNESS_SERVICES

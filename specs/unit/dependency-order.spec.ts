@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inDependencyOrder } from "../../harness/dependency-order.ts";
+import { inDependencyOrder } from "../../harness/boot/dependency-order.ts";
 
 const dependencies: Record<string, string[]> = { worker: ["master"], master: [], cache: [], app: ["worker", "cache"] };
 

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { serviceNames, specOf } from "../../harness/catalog.ts";
-import { composeFile, writeComposeFile } from "../../harness/compose.ts";
-import { imageOverrideVariable } from "../../harness/images.ts";
-import { withServiceTable } from "../../harness/service-table.ts";
+import { serviceNames, specOf } from "../../harness/catalog/catalog.ts";
+import { composeFile, writeComposeFile } from "../../harness/compose/generate.ts";
+import { imageOverrideVariable } from "../../harness/images/track.ts";
+import { withServiceTable } from "../../harness/cli/service-table.ts";
 
 const repository = fileURLToPath(new URL("../..", import.meta.url));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { specOf } from "../../harness/catalog.ts";
-import { imageTrack, resolveImage } from "../../harness/images.ts";
+import { specOf } from "../../harness/catalog/catalog.ts";
+import { imageTrack, resolveImage } from "../../harness/images/track.ts";
 
 const pgvector = specOf("pgvector");
 

@@ -1,8 +1,8 @@
 import { once } from "node:events";
 import { createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { serviceNames, specOf } from "../../harness/catalog.ts";
-import { listTags, newestImage, newestOnLine, parseImageReference } from "../../harness/newest-tags.ts";
+import { serviceNames, specOf } from "../../harness/catalog/catalog.ts";
+import { listTags, newestImage, newestOnLine, parseImageReference } from "../../harness/images/newest-tags.ts";
 
 describe("image references", () => {
   it("name Docker Hub's official images under library/", () => {

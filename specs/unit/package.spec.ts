@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { serviceNames, specOf } from "../../harness/catalog.ts";
-import { lookalikeRecipe } from "../../harness/images.ts";
+import { serviceNames, specOf } from "../../harness/catalog/catalog.ts";
+import { lookalikeRecipe } from "../../harness/images/lookalike.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const run = promisify(execFile);

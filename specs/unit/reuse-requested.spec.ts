@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reuseRequested } from "../../harness/reuse.ts";
+import { reuseRequested } from "../../harness/boot/options.ts";
 
 describe("reuse mode", () => {
   it("is off unless asked for, and TESTCONTAINERS_REUSE_ENABLE=false turns it off", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { serviceNames } from "../../harness/catalog.ts";
-import { selectServices } from "../../harness/selection.ts";
-import type { ServiceName } from "../../harness/catalog.ts";
+import { serviceNames } from "../../harness/catalog/catalog.ts";
+import { selectServices } from "../../harness/catalog/selection.ts";
+import type { ServiceName } from "../../harness/catalog/catalog.ts";
 
 describe("selecting services", () => {
   it("keeps a valid subset in the order given", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serviceNames } from "../../harness/catalog.ts";
+import { serviceNames } from "../../harness/catalog/catalog.ts";
 import { markdownTable, properties, type StackReport } from "../support/stack-report.ts";
 
 const report: StackReport = {

@@ -4,9 +4,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { serviceNames, specOf } from "../../harness/catalog.ts";
-import { imageOverrideVariable } from "../../harness/images.ts";
-import { tagChoicesFrom, withDependencies, type NightlyTarget } from "../../harness/nightly-matrix.ts";
+import { serviceNames, specOf } from "../../harness/catalog/catalog.ts";
+import { imageOverrideVariable } from "../../harness/images/track.ts";
+import { withDependencies } from "../../harness/catalog/selection.ts";
+import { tagChoicesFrom, type NightlyTarget } from "../../harness/cli/nightly-matrix.ts";
 import { properties } from "../support/stack-report.ts";
 
 interface Step {

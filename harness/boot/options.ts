@@ -1,0 +1,217 @@
+import { catalog, serviceNames, specOf, type ServiceName } from "../catalog/catalog.ts";
+import { defaultOllamaModel, ollamaModelVariable, tinyModelReference } from "../catalog/models/ollama-model.ts";
+import { selectServices } from "../catalog/selection.ts";
+import type { StackSettings } from "../catalog/service-spec.ts";
+import type { ServicePlan } from "../engine/service-container.ts";
+import { StackError } from "../errors.ts";
+import { imageTrack, resolveImage, type ImageTrack } from "../images/track.ts";
+
+/** pulling the image, starting the container, waiting for its healthcheck, healthy, or failed. */
+export type BootPhase = "pulling" | "starting" | "waiting" | "healthy" | "failed";
+
+export interface BootProgress {
+  /** The run the service belongs to (label `stack-harness.run`); unknown while the images are pulled, before the run begins. */
+  runId: string | undefined;
+  service: ServiceName;
+  phase: BootPhase;
+  /** Milliseconds since bootStack() was called. */
+  elapsedMs: number;
+}
+
+export interface BootOptions<Names extends ServiceName = ServiceName> {
+  /**
+   * Services to start, by compose service name.
+   * @default every service in the catalog
+   * @example bootStack({ services: ["pgvector", "redis"] })
+   */
+  services?: readonly Names[];
+  /**
+   * Pinned upstream images, or the look-alikes built by `npm run images`.
+   * @default process.env.STACK_HARNESS_IMAGES, else "upstream"
+   * @example bootStack({ images: "lookalike" })
+   */
+  images?: ImageTrack;
+  /**
+   * Milliseconds each service may take to become healthy, for all or per service.
+   * @default the catalog's value per service (pgvector 60 000, redis 30 000)
+   * @example bootStack({ startupTimeoutMs: { pgvector: 120_000 } })
+   */
+  startupTimeoutMs?: number | Partial<Record<ServiceName, number>>;
+  /**
+   * Called as each service moves through pulling, starting, waiting (for its healthcheck),
+   * healthy or failed.
+   * @default no reporting
+   * @example bootStack({ onProgress: (p) => console.log(p.service, p.phase, p.elapsedMs) })
+   */
+  onProgress?: (progress: BootProgress) => void;
+  /**
+   * The model Ollama pulls at boot, unless its volume holds it already; a model of the stack's
+   * own registry (`model-registry:5000/...`) is pulled with --insecure.
+   * @default process.env.STACK_HARNESS_OLLAMA_MODEL, else "smollm2:135m" (upstream images) or
+   * "model-registry:5000/library/tiny-llama:latest" (look-alike images)
+   * @example bootStack({ ollamaModel: "all-minilm" })
+   */
+  ollamaModel?: string;
+  /**
+   * Aborts the boot: what it started is removed and bootStack rejects.
+   * @default none
+   * @example bootStack({ signal: AbortSignal.timeout(300_000) })
+   */
+  signal?: AbortSignal;
+  /**
+   * Keeps the stack running after stop() and the process end, and hands it to the next boot that
+   * asks for the same services, images and settings, on any process of this machine; that boot
+   * takes a second or two. A kept stack that is not fully healthy is replaced. `stack-harness
+   * down` removes it. Data written by earlier runs is still there. Disabled by
+   * TESTCONTAINERS_REUSE_ENABLE=false.
+   * @default process.env.STACK_HARNESS_REUSE === "true"
+   * @example bootStack({ services: ["pgvector"], reuse: true })
+   */
+  reuse?: boolean;
+  /**
+   * Variables added to or replacing a service's environment. Clients, URLs and appEnvironment()
+   * follow them (e.g. another Postgres password).
+   * @default the catalog's environment
+   * @example bootStack({ environment: { neo4j: { NEO4J_PLUGINS: '["apoc"]' } } })
+   */
+  environment?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * A fixed host port for a service's main port, e.g. for a desktop client; a port that is taken
+   * fails the boot with the port named.
+   * @default a free port chosen by the engine
+   * @example bootStack({ hostPorts: { redis: 6379 } })
+   */
+  hostPorts?: Partial<Record<ServiceName, number>>;
+}
+
+/** Everything a boot does, resolved from its options, the environment and the catalog before anything starts. */
+export interface BootPlan<Names extends ServiceName = ServiceName> {
+  names: readonly Names[];
+  /** Per service, in the order of `names`. */
+  services: ReadonlyMap<Names, ServicePlan>;
+  track: ImageTrack;
+  settings: StackSettings;
+  /** Whether the stack is kept for reuse. */
+  reuse: boolean;
+  signal: AbortSignal | undefined;
+  onProgress: BootOptions["onProgress"];
+}
+
+/** Checks the options and resolves them into the plan the boot executes; refuses bad input, naming the option and the fix. */
+export function resolveBootPlan<Names extends ServiceName>(options: BootOptions<Names>, env: NodeJS.ProcessEnv = process.env): BootPlan<Names> {
+  checkBootOptions(options);
+  const names = selectServices(options.services ?? (serviceNames as Names[]));
+  const track = imageTrack(options.images, env);
+  const services = new Map(
+    names.map((name): [Names, ServicePlan] => [
+      name,
+      {
+        name,
+        image: resolveImage(specOf(name), track, env),
+        environment: environmentOf(name, options.environment),
+        hostPort: options.hostPorts?.[name],
+        startupTimeoutMs: typeof options.startupTimeoutMs === "number" ? options.startupTimeoutMs : (options.startupTimeoutMs?.[name] ?? catalog[name].startupTimeoutMs),
+      },
+    ]),
+  );
+  return {
+    names,
+    services,
+    track,
+    settings: { ollamaModel: options.ollamaModel ?? env[ollamaModelVariable] ?? (track === "lookalike" ? tinyModelReference : defaultOllamaModel) },
+    reuse: reuseRequested(options.reuse, env),
+    signal: options.signal,
+    onProgress: options.onProgress,
+  };
+}
+
+/** Whether boots keep their stack for the next run: the option, else STACK_HARNESS_REUSE=true. */
+export function reuseRequested(option: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.TESTCONTAINERS_REUSE_ENABLE === "false") return false;
+  return option ?? env.STACK_HARNESS_REUSE === "true";
+}
+
+/** The catalog's environment with the boot's overrides, refused early where the image would refuse it. */
+function environmentOf(name: ServiceName, overrides: BootOptions["environment"]): Record<string, string> {
+  const spec = specOf(name);
+  const environment = { ...spec.environment, ...overrides?.[name] };
+  const refusal = spec.checkEnvironment?.(environment);
+  if (refusal) throw new StackError({ code: "invalid-environment", service: name, ...refusal });
+  return environment;
+}
+
+// Every key of BootOptions: a new option missing here fails the type check.
+const knownOptions = Object.keys({
+  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0,
+} satisfies Record<keyof BootOptions, 0>);
+
+/** Refuses options of the wrong type or with unknown keys, naming the option and what it takes. */
+function checkBootOptions(options: unknown): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    refuse("the options", "must be an object", "call bootStack() or bootStack({ services: [...] }).");
+  }
+  const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!knownOptions.includes(key)) refuse(`\`${key}\``, "is not an option", `use one of: ${knownOptions.join(", ")}.`);
+  }
+  const { startupTimeoutMs, onProgress, ollamaModel, signal, reuse, environment, hostPorts } = given;
+  if (startupTimeoutMs !== undefined && !isPositive(startupTimeoutMs)) {
+    perService("startupTimeoutMs", startupTimeoutMs, isPositive, "a number of milliseconds above 0", "{ startupTimeoutMs: 120_000 } or { startupTimeoutMs: { neo4j: 300_000 } }");
+  }
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    refuse("`onProgress`", `must be a function, not ${describe(onProgress)}`, "pass (progress) => { ... }.");
+  }
+  if (ollamaModel !== undefined && (typeof ollamaModel !== "string" || ollamaModel.trim() === "")) {
+    refuse("`ollamaModel`", `must be a model name, not ${describe(ollamaModel)}`, 'pass a name such as "all-minilm", or leave it out.');
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    refuse("`signal`", `must be an AbortSignal, not ${describe(signal)}`, "pass controller.signal or AbortSignal.timeout(ms).");
+  }
+  if (reuse !== undefined && typeof reuse !== "boolean") {
+    refuse("`reuse`", `must be true or false, not ${describe(reuse)}`, "pass reuse: true, or leave it out.");
+  }
+  if (environment !== undefined) {
+    perService("environment", environment, isStringRecord, "an object of string variables", '{ environment: { neo4j: { NEO4J_PLUGINS: \'["apoc"]\' } } }', true);
+  }
+  if (hostPorts !== undefined) {
+    perService("hostPorts", hostPorts, isPort, "a port number from 1 to 65535", "{ hostPorts: { redis: 6379 } }", true);
+  }
+}
+
+function perService(option: string, value: unknown, valid: (entry: unknown) => boolean, wanted: string, example: string, onlyPerService = false): void {
+  const fix = `pass ${example}.`;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    refuse(`\`${option}\``, `must be ${onlyPerService ? "" : `${wanted} or `}an object by service name, not ${describe(value)}`, fix);
+  }
+  for (const [service, entry] of Object.entries(value)) {
+    if (!(serviceNames as readonly string[]).includes(service)) {
+      refuse(`\`${option}.${service}\``, "names no service of the catalog", `use one of: ${serviceNames.join(", ")}.`);
+    }
+    if (!valid(entry)) refuse(`\`${option}.${service}\``, `must be ${wanted}, not ${describe(entry)}`, fix);
+  }
+}
+
+function isPositive(value: unknown): boolean {
+  return typeof value === "number" && Number.isFinite(value) && value > 0;
+}
+
+function isPort(value: unknown): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65_535;
+}
+
+function isStringRecord(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((entry) => typeof entry === "string");
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") return String(value);
+  if (typeof value === "object") return "an object";
+  return `a ${typeof value}`;
+}
+
+function refuse(subject: string, problem: string, fix: string): never {
+  throw new StackError({ code: "invalid-option", problem: `${subject} ${problem}.`, fix });
+}

@@ -1,0 +1,126 @@
+/** Choices a boot makes that shape what the services hold, resolved once per boot. */
+export interface StackSettings {
+  /** The model Ollama pulls at boot (unless its volume has it already). */
+  ollamaModel: string;
+}
+
+/** How a service's healthcheck runs, as in docker-compose.yml. */
+export interface HealthCheckSpec {
+  /** Shell command for a given host: `127.0.0.1` inside the container, the alias from a sibling. */
+  command(host: string): string;
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  startPeriodMs: number;
+}
+
+/** Where a client connects from this machine: the service URL, and the host port of any container port. */
+export interface ClientTarget {
+  url: string;
+  host: string;
+  /** The service's environment as booted (the catalog's, with the boot's overrides). */
+  environment: Record<string, string>;
+  mappedPort(containerPort: number): number;
+}
+
+/** A provisioning step as a shell script run in the service's container, reading settings from variables. */
+export interface ProvisionScript {
+  /** POSIX shell script; idempotent. */
+  script: string;
+  /** The variables the script reads, from the stack's settings. */
+  environment(settings: StackSettings): Record<string, string>;
+  /** What a non-zero exit means, and its fix, for the boot's error. */
+  failure(settings: StackSettings, exitCode: number): { problem: string; fix: string };
+}
+
+/** The client a service hands out. */
+export interface ClientFactory<Client> {
+  connect(target: ClientTarget): Promise<Client>;
+  close(client: Client): Promise<void>;
+}
+
+/** One service of the stack, described once: everything else is derived from it. */
+export interface ServiceSpec<Client = unknown> {
+  /** Compose service name, DNS alias on the stack network and key in the catalog. */
+  name: string;
+  /** Pinned upstream image, the default. */
+  upstreamImage: string;
+  /**
+   * The look-alike recipe, images/<recipe> (default: the service name), built from packages on a
+   * Debian base; services sharing a recipe share the image stack-harness/<recipe>:lookalike.
+   */
+  lookalike: { recipe?: string; base: "bookworm" | "trixie" };
+  /** The port clients use; the first one published. */
+  port: number;
+  /** Further container ports published to the host. */
+  extraPorts?: number[];
+  environment: Record<string, string>;
+  command?: string[];
+  /** Directory kept on the service's named volume; none for a stateless service. */
+  dataDir?: string;
+  /**
+   * Whether the volume outlives the stack as a cache for later boots, named
+   * stack-harness-cache-<name> (removed by `stack-harness down`); else it goes with the stack.
+   */
+  keepData?: boolean;
+  healthcheck: HealthCheckSpec;
+  startupTimeoutMs: number;
+  /** Container memory cap. */
+  memoryMiB: number;
+  /** Seconds a graceful stop may take before the engine kills the process. */
+  stopTimeoutSeconds: number;
+  dependsOn: string[];
+  /** Tools the upstream image does not contain; healthchecks must not use them. */
+  absentTools: string[];
+  /** Host files or directories copied into the container before it starts. */
+  files?: () => Promise<Array<{ source: string; target: string }>>;
+  /**
+   * Runs in the container once it is healthy, after every start, restart and recreate; in
+   * docker-compose.yml as a post_start hook.
+   */
+  provisionScript?: ProvisionScript;
+  /** The variables an app container on the stack network expects, from the in-network URL. */
+  appEnvironment?: (url: string, environment: Record<string, string>) => Record<string, string>;
+  /** Connection URL for a host and port (host endpoint or in-network endpoint), with the service's environment. */
+  url(host: string, port: number, environment: Record<string, string>): string;
+  /**
+   * A way to make the running service unfit while it still answers, as shell commands run in its
+   * container (each exits 0 only if it worked): a negative control a healthcheck must notice.
+   */
+  unfitWhileServing?: { description: string; spring: string; restore: string };
+  /** Healthcheck commands known to mislead with this image, for `stack-harness check-compose`. */
+  healthcheckPitfalls?: Array<{ matches(command: string): boolean; problem: string }>;
+  /** Refuses settings the image would reject at start, before anything starts. */
+  checkEnvironment?: (environment: Record<string, string>) => { problem: string; fix: string } | undefined;
+  client: ClientFactory<Client>;
+}
+
+/** Healthcheck timing of a service that is up in seconds. */
+export const quickToStart = { intervalMs: 1_000, timeoutMs: 5_000, retries: 60, startPeriodMs: 0 };
+
+/** Healthcheck timing of a JVM service, which may take minutes on a loaded 2-core machine. */
+export const slowToStart = { intervalMs: 1_000, timeoutMs: 10_000, retries: 180, startPeriodMs: 0 };
+
+/**
+ * JVM option of the services whose JVMs boot in a test run: compile with C1 only. Boots need a
+ * third less CPU, and the peak speed C2 would bring later does not matter to a test.
+ */
+export const quickJit = "-XX:TieredStopAtLevel=1";
+
+/** An HTTP 200 check in bash alone (its /dev/tcp), for images without curl or wget. */
+export function bashHttpCheck(host: string, port: number, path: string): string {
+  return (
+    `bash -c "exec 3<>/dev/tcp/${host}/${port} && ` +
+    `printf 'GET ${path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200'"`
+  );
+}
+
+export function defineService<Client>(spec: ServiceSpec<Client>): ServiceSpec<Client> {
+  return spec;
+}
+
+/** A provisioning script as one shell command, its variables exported first. */
+export function provisionCommand({ script, environment }: ProvisionScript, settings: StackSettings): string {
+  const assignments = Object.entries(environment(settings)).map(([name, value]) => `${name}='${value.replaceAll("'", "'\\''")}'`);
+  return assignments.length > 0 ? `export ${assignments.join(" ")}; ${script}` : script;
+}

@@ -1,0 +1,242 @@
+import { createWriteStream, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { stripVTControlCharacters } from "node:util";
+import { GenericContainer, type ContainerRuntimeClient, type ExecResult, type StartedTestContainer } from "testcontainers";
+import type { ServiceName } from "../catalog/catalog.ts";
+import { provisionCommand, type ClientTarget, type ServiceSpec, type StackSettings } from "../catalog/service-spec.ts";
+import { withMachineLock } from "../common/machine-lock.ts";
+import { StackError } from "../errors.ts";
+import { copyInto } from "./copy-files.ts";
+import { dockerHealthCheck } from "./healthcheck.ts";
+import { HealthWait } from "./health-wait.ts";
+import { cacheVolumeName, containerName, reuseLabel, runLabels, serviceLabel } from "./resource-names.ts";
+import { startFailure } from "./start-failure.ts";
+
+/** Where a client reaches a service. */
+export interface Endpoint {
+  host: string;
+  port: number;
+  url: string;
+}
+
+/** What a boot decided for one service, from the catalog and its options. */
+export interface ServicePlan {
+  name: ServiceName;
+  image: string;
+  /** The catalog's environment with the boot's overrides. */
+  environment: Record<string, string>;
+  /** A fixed host port for the service's main port; a free one when undefined. */
+  hostPort: number | undefined;
+  startupTimeoutMs: number;
+}
+
+/** A service's plan placed in a run. */
+export interface ServicePlacement extends ServicePlan {
+  runId: string;
+  network: string;
+  volume: string | undefined;
+  settings: StackSettings;
+  /** The reuse key when the stack is kept for later runs; such a container is found again by it. */
+  reuseKey: string | undefined;
+  /** Called once the container runs and its healthcheck is awaited. */
+  onWaiting: () => void;
+}
+
+/** One service's container: started, restarted in place, or recreated on its named volume; it answers for its endpoints. */
+export class ServiceContainer {
+  readonly spec: ServiceSpec;
+  readonly placement: ServicePlacement;
+  private readonly engine: ContainerRuntimeClient;
+  private started: StartedTestContainer | undefined;
+  private purposefulStops = 0;
+
+  constructor(engine: ContainerRuntimeClient, spec: ServiceSpec, placement: ServicePlacement) {
+    this.engine = engine;
+    this.spec = spec;
+    this.placement = placement;
+  }
+
+  private get container(): StartedTestContainer {
+    if (!this.started) {
+      throw new StackError({
+        code: "not-running",
+        service: this.spec.name,
+        problem: "its container is not running.",
+        fix: "boot the stack first, or wait for a pending recreate to finish.",
+      });
+    }
+    return this.started;
+  }
+
+  async start(): Promise<void> {
+    try {
+      const definition = await this.definition();
+      if (process.env.STACK_HARNESS_LOG_DIR) definition.withLogConsumer((stream) => this.keepLog(stream, process.env.STACK_HARNESS_LOG_DIR!));
+      this.started = await definition.start();
+    } catch (error) {
+      throw startFailure(this.spec, this.placement, error);
+    }
+    await this.provision();
+  }
+
+  /** Endpoint from this machine; read from the engine each time, since restarts change host ports. */
+  hostEndpoint(): Endpoint {
+    const host = this.container.getHost();
+    const port = this.mappedPort(this.spec.port);
+    return { host, port, url: this.spec.url(host, port, this.placement.environment) };
+  }
+
+  /** Host port of any published container port of the service. */
+  mappedPort(containerPort: number): number {
+    return this.container.getMappedPort(containerPort);
+  }
+
+  /** Endpoint from a container on the stack network: the compose service name and container port. */
+  networkEndpoint(): Endpoint {
+    const { name, port, url } = this.spec;
+    return { host: name, port, url: url(name, port, this.placement.environment) };
+  }
+
+  /** The variables an app container on the stack network expects of this service. */
+  appEnvironment(): Record<string, string> {
+    return this.spec.appEnvironment?.(this.networkEndpoint().url, this.placement.environment) ?? {};
+  }
+
+  /** Where a client on this machine connects. */
+  clientTarget(): ClientTarget {
+    return {
+      ...this.hostEndpoint(),
+      environment: this.placement.environment,
+      mappedPort: (containerPort) => this.mappedPort(containerPort),
+    };
+  }
+
+  /** The ID of the current container, if one is started. */
+  get runningId(): string | undefined {
+    return this.started?.getId();
+  }
+
+  containerId(): string {
+    return this.container.getId();
+  }
+
+  /** Whether the container may stop now without having died: a restart, recreate or crash is under way. */
+  get stoppingOnPurpose(): boolean {
+    return this.purposefulStops > 0;
+  }
+
+  restart(): Promise<void> {
+    return this.onPurpose(() => this.restartInPlace());
+  }
+
+  recreate(): Promise<void> {
+    return this.onPurpose(async () => {
+      await this.container.stop({ timeout: this.spec.stopTimeoutSeconds * 1000 });
+      this.started = undefined;
+      await this.start();
+    });
+  }
+
+  /** Kills the container with SIGKILL, as an OOM kill or a power cut would, starts it again and waits for healthy. */
+  crash(): Promise<void> {
+    return this.onPurpose(async () => {
+      await this.engine.container.dockerode.getContainer(this.containerId()).kill({ signal: "SIGKILL" });
+      await this.restartInPlace();
+    });
+  }
+
+  exec(command: string): Promise<ExecResult> {
+    return this.container.exec(["sh", "-c", command]);
+  }
+
+  /** Resident memory of the container (RSS, without page cache), in bytes. */
+  async memoryBytes(): Promise<number> {
+    const memory = (await this.stats()).memory_stats;
+    const counters = memory.stats as Partial<Record<"rss" | "anon", number>> | undefined;
+    return counters?.rss ?? counters?.anon ?? memory.usage; // cgroup v1 rss, cgroup v2 anon
+  }
+
+  /** CPU time (user and system) the container has used since it started, in seconds. */
+  async cpuSeconds(): Promise<number> {
+    return (await this.stats()).cpu_stats.cpu_usage.total_usage / 1e9;
+  }
+
+  /** Docker's own health status of the container. */
+  async healthStatus(): Promise<string | undefined> {
+    const inspect = await this.engine.container.dockerode.getContainer(this.containerId()).inspect();
+    return inspect.State.Health?.Status;
+  }
+
+  /** One reading of the container's counters (one-shot: without the second sample for rates). */
+  private stats() {
+    return this.engine.container.dockerode.getContainer(this.containerId()).stats({ stream: false, "one-shot": true });
+  }
+
+  private async onPurpose(work: () => Promise<void>): Promise<void> {
+    this.purposefulStops++;
+    try {
+      await work();
+    } finally {
+      this.purposefulStops--;
+    }
+  }
+
+  private async restartInPlace(): Promise<void> {
+    try {
+      await this.container.restart({ timeout: this.spec.stopTimeoutSeconds * 1000 });
+    } catch (error) {
+      this.started = undefined;
+      throw startFailure(this.spec, this.placement, error);
+    }
+    await this.provision();
+  }
+
+  /** With STACK_HARNESS_LOG_DIR set, appends the container's output to <dir>/<runId>-<service>.log. */
+  private keepLog(stream: Readable, dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    stream.pipe(createWriteStream(join(dir, `${this.placement.runId}-${this.spec.name}.log`), { flags: "a" }));
+  }
+
+  /** Provisioning fills a cache volume that other stacks may be filling too: one at a time per machine. */
+  private async provision(): Promise<void> {
+    const { spec, placement } = this;
+    const provisioning = spec.provisionScript;
+    if (!provisioning) return;
+    const provision = async () => {
+      const result = await this.exec(provisionCommand(provisioning, placement.settings));
+      if (result.exitCode === 0) return;
+      throw new StackError({
+        code: "provision-failed",
+        service: spec.name,
+        ...provisioning.failure(placement.settings, result.exitCode),
+        details: stripVTControlCharacters(result.output).split(/\r|\n/).filter((line) => line.trim()).slice(-10).join("\n"),
+      });
+    };
+    if (!spec.keepData) return provision();
+    await withMachineLock(cacheVolumeName(spec.name), placement.startupTimeoutMs, provision);
+  }
+
+  private async definition(): Promise<GenericContainer> {
+    const { spec, placement } = this;
+    const definition = new GenericContainer(placement.image)
+      .withName(containerName(placement.runId, spec.name))
+      .withLabels({
+        ...runLabels(placement.runId),
+        [serviceLabel]: spec.name,
+        ...(placement.reuseKey ? { [reuseLabel]: placement.reuseKey } : {}),
+      })
+      .withNetworkMode(placement.network)
+      .withNetworkAliases(spec.name)
+      .withExposedPorts(placement.hostPort ? { container: spec.port, host: placement.hostPort } : spec.port, ...(spec.extraPorts ?? []))
+      .withEnvironment(placement.environment)
+      .withResourcesQuota({ memory: spec.memoryMiB / 1024 })
+      .withHealthCheck(dockerHealthCheck(spec))
+      .withWaitStrategy(new HealthWait(this.engine, placement.onWaiting))
+      .withStartupTimeout(placement.startupTimeoutMs);
+    if (placement.volume && spec.dataDir) definition.withBindMounts([{ source: placement.volume, target: spec.dataDir }]);
+    if (spec.command) definition.withCommand(spec.command);
+    if (placement.reuseKey) definition.withReuse();
+    return copyInto(definition, (await spec.files?.()) ?? []);
+  }
+}

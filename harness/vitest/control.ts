@@ -1,0 +1,30 @@
+import type { ServiceName } from "../catalog/catalog.ts";
+import { StackError } from "../errors.ts";
+import type { ControlFailure } from "./control-server.ts";
+import type { StackDescription } from "./description.ts";
+
+/**
+ * Restart, recreate or crash a service from a test; resolves with the stack's fresh description,
+ * or rejects with the StackError the main process met.
+ */
+export function stackControl(stack: StackDescription): {
+  restart(name: ServiceName): Promise<StackDescription>;
+  recreate(name: ServiceName): Promise<StackDescription>;
+  crash(name: ServiceName): Promise<StackDescription>;
+  /** Messages of the services that died after the boot (see Stack.deaths). */
+  deaths(): Promise<string[]>;
+} {
+  const call = async (action: string, name: ServiceName) => {
+    const response = await fetch(`${stack.control}/${action}/${name}`, { method: "POST" });
+    const body = (await response.json()) as StackDescription | ControlFailure;
+    if (response.ok) return body as StackDescription;
+    const failure = body as ControlFailure;
+    throw "code" in failure ? new StackError(failure) : new Error(failure.error || `${action} ${name} failed`);
+  };
+  return {
+    restart: (name) => call("restart", name),
+    recreate: (name) => call("recreate", name),
+    crash: (name) => call("crash", name),
+    deaths: async () => (await (await fetch(`${stack.control}/deaths`)).json()) as string[],
+  };
+}

@@ -1,0 +1,16 @@
+import type { TestProject } from "vitest/node";
+import { bootStack } from "../boot/boot-stack.ts";
+import { serveControl } from "./control-server.ts";
+
+/** vitest globalSetup of the preset: boots the stack, provides its description, and returns the teardown. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const options = project.getProvidedContext().stackHarnessOptions ?? {};
+  const stack = await bootStack(options);
+  const control = await serveControl(stack);
+  project.provide("stack", control.describe());
+  // On Ctrl-C vitest exits at once; the stack's reaper process removes it then.
+  return async () => {
+    control.server.close();
+    await stack.stop();
+  };
+}

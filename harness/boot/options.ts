@@ -82,6 +82,13 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    * @example bootStack({ hostPorts: { redis: 6379 } })
    */
   hostPorts?: Partial<Record<ServiceName, number>>;
+  /**
+   * A directory where each container's output is appended to `<runId>-<service>.log`, from its
+   * start until it is removed (e.g. for CI to upload when a job fails).
+   * @default process.env.STACK_HARNESS_LOG_DIR, else no logs are kept
+   * @example bootStack({ logDir: "reports/logs" })
+   */
+  logDir?: string;
 }
 
 /** Everything a boot does, resolved from its options, the environment and the catalog before anything starts. */
@@ -111,6 +118,7 @@ export function resolveBootPlan<Names extends ServiceName>(options: BootOptions<
         environment: environmentOf(name, options.environment),
         hostPort: options.hostPorts?.[name],
         startupTimeoutMs: typeof options.startupTimeoutMs === "number" ? options.startupTimeoutMs : (options.startupTimeoutMs?.[name] ?? catalog[name].startupTimeoutMs),
+        logDir: options.logDir ?? (env.STACK_HARNESS_LOG_DIR || undefined),
       },
     ]),
   );
@@ -142,7 +150,7 @@ function environmentOf(name: ServiceName, overrides: BootOptions["environment"])
 
 // Every key of BootOptions: a new option missing here fails the type check.
 const knownOptions = Object.keys({
-  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0,
+  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0, logDir: 0,
 } satisfies Record<keyof BootOptions, 0>);
 
 /** Refuses options of the wrong type or with unknown keys, naming the option and what it takes. */
@@ -154,7 +162,7 @@ function checkBootOptions(options: unknown): void {
   for (const key of Object.keys(given)) {
     if (!knownOptions.includes(key)) refuse(`\`${key}\``, "is not an option", `use one of: ${knownOptions.join(", ")}.`);
   }
-  const { startupTimeoutMs, onProgress, ollamaModel, signal, reuse, environment, hostPorts } = given;
+  const { startupTimeoutMs, onProgress, ollamaModel, signal, reuse, environment, hostPorts, logDir } = given;
   if (startupTimeoutMs !== undefined && !isPositive(startupTimeoutMs)) {
     perService("startupTimeoutMs", startupTimeoutMs, isPositive, "a number of milliseconds above 0", "{ startupTimeoutMs: 120_000 } or { startupTimeoutMs: { neo4j: 300_000 } }");
   }
@@ -175,6 +183,9 @@ function checkBootOptions(options: unknown): void {
   }
   if (hostPorts !== undefined) {
     perService("hostPorts", hostPorts, isPort, "a port number from 1 to 65535", "{ hostPorts: { redis: 6379 } }", true);
+  }
+  if (logDir !== undefined && (typeof logDir !== "string" || logDir.trim() === "")) {
+    refuse("`logDir`", `must be a directory path, not ${describe(logDir)}`, 'pass a path such as "reports/logs", or leave it out.');
   }
 }
 

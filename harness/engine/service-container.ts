@@ -29,6 +29,8 @@ export interface ServicePlan {
   /** A fixed host port for the service's main port; a free one when undefined. */
   hostPort: number | undefined;
   startupTimeoutMs: number;
+  /** Where the container's output is appended to `<runId>-<service>.log`; none when undefined. */
+  logDir: string | undefined;
 }
 
 /** A service's plan placed in a run. */
@@ -72,7 +74,8 @@ export class ServiceContainer {
   async start(): Promise<void> {
     try {
       const definition = await this.definition();
-      if (process.env.STACK_HARNESS_LOG_DIR) definition.withLogConsumer((stream) => this.keepLog(stream, process.env.STACK_HARNESS_LOG_DIR!));
+      const { logDir } = this.placement;
+      if (logDir) definition.withLogConsumer((stream) => this.keepLog(stream, logDir));
       this.started = await definition.start();
     } catch (error) {
       throw startFailure(this.spec, this.placement, error);
@@ -192,7 +195,7 @@ export class ServiceContainer {
     await this.provision();
   }
 
-  /** With STACK_HARNESS_LOG_DIR set, appends the container's output to <dir>/<runId>-<service>.log. */
+  /** Appends the container's output to <dir>/<runId>-<service>.log. */
   private keepLog(stream: Readable, dir: string): void {
     mkdirSync(dir, { recursive: true });
     stream.pipe(createWriteStream(join(dir, `${this.placement.runId}-${this.spec.name}.log`), { flags: "a" }));

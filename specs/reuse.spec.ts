@@ -8,7 +8,7 @@ import { lastJsonLineOf } from "./support/child-process.ts";
 import { leftovers } from "./support/leftovers.ts";
 import { run, startSibling } from "./support/sibling.ts";
 
-const stackModule = fileURLToPath(new URL("../harness/stack.ts", import.meta.url));
+const harnessEntry = fileURLToPath(new URL("../harness/index.ts", import.meta.url));
 
 interface ChildBoot {
   key: string;
@@ -23,7 +23,7 @@ interface ChildBoot {
 /** A test run of its own: a new process boots redis with reuse, counts itself in Redis, and stops. */
 async function bootInAnotherProcess(env: NodeJS.ProcessEnv = {}): Promise<ChildBoot> {
   const script = `
-    import { bootStack } from ${JSON.stringify(stackModule)};
+    import { bootStack } from ${JSON.stringify(harnessEntry)};
     const started = Date.now();
     const stack = await bootStack({ services: ["redis"], reuse: true });
     const bootMs = Date.now() - started;

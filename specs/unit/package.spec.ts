@@ -25,6 +25,7 @@ describe("the npm package", () => {
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: root });
     expect(stdout.trim()).toBe(`function ${serviceNames.join(",")}`);
     const types = await readFile(`${root}dist/harness/index.d.ts`, "utf8");
-    expect(types).toMatch(/export \{ bootStack, Stack \}/);
+    for (const name of ["bootStack", "Stack", "StackError"]) expect(types).toMatch(new RegExp(`export \\{ ${name}\\b`));
+    expect(types).toMatch(/export type \{ BootOptions\b/);
   });
 });

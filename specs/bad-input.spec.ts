@@ -31,6 +31,7 @@ const refusedOptions: Array<[string, unknown, StackErrorCode, RegExp, RegExp]> =
   ["an environment variable that is not a string", { environment: { redis: { MAXMEMORY: 256 } } }, "invalid-option", /`environment.redis` must be an object of string variables, not an object/, /NEO4J_PLUGINS/],
   ["a host port out of range", { hostPorts: { redis: 70_000 } }, "invalid-option", /`hostPorts.redis` must be a port number from 1 to 65535, not 70000/, /redis: 6379/],
   ["a log directory that is not a path", { logDir: 5 }, "invalid-option", /`logDir` must be a directory path, not 5/, /"reports\/logs"/],
+  ["a publish address that is not an IP address", { publishAddress: "localhost" }, "invalid-option", /`publishAddress` must be an IP address of the engine's host, not "localhost"/, /"0.0.0.0" for every address/],
   [
     "a Neo4j password under 8 characters",
     { services: ["neo4j"], environment: { neo4j: { NEO4J_AUTH: "neo4j/short" } } },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { probes } from "./probes/index.ts";
+import { portBindings, reachOf } from "./support/published-ports.ts";
 import { servicesUnderTest, useStack } from "./support/stack-under-test.ts";
 
 const stack = useStack();
@@ -7,6 +8,12 @@ const stack = useStack();
 describe.each(servicesUnderTest)("%s", (name) => {
   it("answers a real round trip through its client", async () => {
     await probes[name].roundTrip(stack());
+  });
+
+  it("publishes every port on 127.0.0.1 only, at the host ports its endpoints name", async () => {
+    const { endpoint, hostPorts } = reachOf(stack(), name);
+    expect(endpoint.host).toBe("127.0.0.1");
+    expect((await portBindings(stack(), name)).sort()).toEqual(Object.entries(hostPorts).map(([port, host]) => `${port}/tcp 127.0.0.1:${host}`).sort());
   });
 
   it("reports the memory and CPU time its container uses; the CPU time grows with work in it", async () => {

@@ -5,6 +5,7 @@ import { withMachineLock } from "../common/machine-lock.ts";
 import { connectEngine } from "../engine/connect.ts";
 import { DeathWatch } from "../engine/death-watch.ts";
 import { cacheLabels, cacheVolumeName, networkName, newRunId, reuseLockName, reuseRunId, runLabels, runVolumeName } from "../engine/resource-names.ts";
+import { isLocalEngine } from "../engine/published-ports.ts";
 import { ServiceContainer } from "../engine/service-container.ts";
 import { StackError } from "../errors.ts";
 import { ensureImage } from "../images/ensure-image.ts";
@@ -81,6 +82,7 @@ async function boot<Names extends ServiceName>({ engine, plan, report: reportOf,
       volume,
       settings: plan.settings,
       reuseKey: reuse?.key,
+      localEngine: isLocalEngine(engine),
       onWaiting: () => report(name, "waiting"),
     });
     containers.set(name, service);

@@ -1,7 +1,9 @@
+import { isIP } from "node:net";
 import { catalog, serviceNames, specOf, type ServiceName } from "../catalog/catalog.ts";
 import { defaultOllamaModel, ollamaModelVariable, tinyModelReference } from "../catalog/models/ollama-model.ts";
 import { selectServices } from "../catalog/selection.ts";
 import type { StackSettings } from "../catalog/service-spec.ts";
+import { publishAddressVariable } from "../engine/published-ports.ts";
 import type { ServicePlan } from "../engine/service-container.ts";
 import { StackError } from "../errors.ts";
 import { imageTrack, resolveImage, type ImageTrack } from "../images/track.ts";
@@ -89,6 +91,15 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    * @example bootStack({ logDir: "reports/logs" })
    */
   logDir?: string;
+  /**
+   * The address of the engine's host that the services' ports are published on. With a local
+   * engine the default, 127.0.0.1, keeps them (Postgres with its well-known test password, Redis,
+   * Elasticsearch without security, ...) off the network; "0.0.0.0" opens them to other machines.
+   * @default process.env.STACK_HARNESS_PUBLISH_ADDRESS, else "127.0.0.1" (a local engine) or every
+   * address (a remote engine, whose host the endpoints name)
+   * @example bootStack({ publishAddress: "0.0.0.0" })
+   */
+  publishAddress?: string;
 }
 
 /** Everything a boot does, resolved from its options, the environment and the catalog before anything starts. */
@@ -119,6 +130,7 @@ export function resolveBootPlan<Names extends ServiceName>(options: BootOptions<
         hostPort: options.hostPorts?.[name],
         startupTimeoutMs: typeof options.startupTimeoutMs === "number" ? options.startupTimeoutMs : (options.startupTimeoutMs?.[name] ?? catalog[name].startupTimeoutMs),
         logDir: options.logDir ?? (env.STACK_HARNESS_LOG_DIR || undefined),
+        publishAddress: options.publishAddress ?? (env[publishAddressVariable] || undefined),
       },
     ]),
   );
@@ -150,7 +162,7 @@ function environmentOf(name: ServiceName, overrides: BootOptions["environment"])
 
 // Every key of BootOptions: a new option missing here fails the type check.
 const knownOptions = Object.keys({
-  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0, logDir: 0,
+  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0, logDir: 0, publishAddress: 0,
 } satisfies Record<keyof BootOptions, 0>);
 
 /** Refuses options of the wrong type or with unknown keys, naming the option and what it takes. */
@@ -162,7 +174,7 @@ function checkBootOptions(options: unknown): void {
   for (const key of Object.keys(given)) {
     if (!knownOptions.includes(key)) refuse(`\`${key}\``, "is not an option", `use one of: ${knownOptions.join(", ")}.`);
   }
-  const { startupTimeoutMs, onProgress, ollamaModel, signal, reuse, environment, hostPorts, logDir } = given;
+  const { startupTimeoutMs, onProgress, ollamaModel, signal, reuse, environment, hostPorts, logDir, publishAddress } = given;
   if (startupTimeoutMs !== undefined && !isPositive(startupTimeoutMs)) {
     perService("startupTimeoutMs", startupTimeoutMs, isPositive, "a number of milliseconds above 0", "{ startupTimeoutMs: 120_000 } or { startupTimeoutMs: { neo4j: 300_000 } }");
   }
@@ -186,6 +198,9 @@ function checkBootOptions(options: unknown): void {
   }
   if (logDir !== undefined && (typeof logDir !== "string" || logDir.trim() === "")) {
     refuse("`logDir`", `must be a directory path, not ${describe(logDir)}`, 'pass a path such as "reports/logs", or leave it out.');
+  }
+  if (publishAddress !== undefined && (typeof publishAddress !== "string" || isIP(publishAddress) === 0)) {
+    refuse("`publishAddress`", `must be an IP address of the engine's host, not ${describe(publishAddress)}`, 'pass "127.0.0.1", or "0.0.0.0" for every address.');
   }
 }
 

@@ -2,6 +2,7 @@ import { cp, mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { stringify } from "yaml";
 import { serviceNames, specOf } from "../catalog/catalog.ts";
+import { loopback, publishAddressVariable } from "../engine/published-ports.ts";
 import { imageOverrideVariable } from "../images/track.ts";
 import { ollamaModelVariable, tinyModelReference } from "../catalog/models/ollama-model.ts";
 import type { ServiceSpec, StackSettings } from "../catalog/service-spec.ts";
@@ -18,9 +19,10 @@ const composeSettings: StackSettings = {
 const composeStagingDir = ".stack-harness";
 
 export const composeHeader =
-  "# Generated from harness/services by `npm run compose`; edit the catalog, not this file.\n" +
+  "# Generated from harness/catalog/services by `npm run compose`; edit the catalog, not this file.\n" +
   "# Each image can be overridden with its STACK_HARNESS_IMAGE_<SERVICE> variable, Ollama's model with\n" +
-  `# STACK_HARNESS_OLLAMA_MODEL. \`npm run compose\` also writes ./${composeStagingDir}/, which the\n` +
+  "# STACK_HARNESS_OLLAMA_MODEL, and the address ports are published on (127.0.0.1) with\n" +
+  `# STACK_HARNESS_PUBLISH_ADDRESS. \`npm run compose\` also writes ./${composeStagingDir}/, which the\n` +
   "# services mount. Needs Docker Compose 2.30 or later (post_start).\n";
 
 /** A host path bind-mounted read-only at `target`: a file beside docker-compose.yml, or a staged copy of `sources`. */
@@ -100,7 +102,8 @@ function composeService(spec: ServiceSpec, mounts: Mount[]): Record<string, unkn
     ...(Object.keys(spec.environment).length > 0
       ? { environment: Object.fromEntries(Object.entries(spec.environment).map(([key, value]) => [key, escape(value)])) }
       : {}),
-    ports: [spec.port, ...(spec.extraPorts ?? [])].map(String),
+    // As bootStack publishes them: on 127.0.0.1 unless the variable opens them wider.
+    ports: [spec.port, ...(spec.extraPorts ?? [])].map((port) => `\${${publishAddressVariable}:-${loopback}}::${port}`),
     ...(volumes.length > 0 ? { volumes } : {}),
     mem_limit: `${spec.memoryMiB}m`,
     stop_grace_period: `${spec.stopTimeoutSeconds}s`,

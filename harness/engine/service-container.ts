@@ -2,7 +2,7 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
-import { GenericContainer, type ContainerRuntimeClient, type ExecResult, type StartedTestContainer } from "testcontainers";
+import type { ContainerRuntimeClient, ExecResult, GenericContainer, StartedTestContainer } from "testcontainers";
 import type { ServiceName } from "../catalog/catalog.ts";
 import { provisionCommand, type ClientTarget, type ServiceSpec, type StackSettings } from "../catalog/service-spec.ts";
 import { withMachineLock } from "../common/machine-lock.ts";
@@ -10,8 +10,9 @@ import { StackError } from "../errors.ts";
 import { copyInto } from "./copy-files.ts";
 import { dockerHealthCheck } from "./healthcheck.ts";
 import { HealthWait } from "./health-wait.ts";
+import { freeHostPorts, isWildcard, loopback, PublishingContainer } from "./published-ports.ts";
 import { cacheVolumeName, containerName, reuseLabel, runLabels, serviceLabel } from "./resource-names.ts";
-import { startFailure } from "./start-failure.ts";
+import { startFailure, type TakenPort } from "./start-failure.ts";
 
 /** Where a client reaches a service. */
 export interface Endpoint {
@@ -31,6 +32,8 @@ export interface ServicePlan {
   startupTimeoutMs: number;
   /** Where the container's output is appended to `<runId>-<service>.log`; none when undefined. */
   logDir: string | undefined;
+  /** The address of the engine's host its ports are published on; when undefined, 127.0.0.1 for a local engine, every address for a remote one. */
+  publishAddress: string | undefined;
 }
 
 /** A service's plan placed in a run. */
@@ -41,9 +44,14 @@ export interface ServicePlacement extends ServicePlan {
   settings: StackSettings;
   /** The reuse key when the stack is kept for later runs; such a container is found again by it. */
   reuseKey: string | undefined;
+  /** Whether the engine runs on this machine: then the harness chooses the host ports itself. */
+  localEngine: boolean;
   /** Called once the container runs and its healthcheck is awaited. */
   onWaiting: () => void;
 }
+
+/** How often a first start tries other free host ports when one it chose was taken before the engine bound it. */
+const portAttempts = 3;
 
 /** One service's container: started, restarted in place, or recreated on its named volume; it answers for its endpoints. */
 export class ServiceContainer {
@@ -52,6 +60,8 @@ export class ServiceContainer {
   private readonly engine: ContainerRuntimeClient;
   private started: StartedTestContainer | undefined;
   private purposefulStops = 0;
+  /** Host port per container port, fixed by the first start for the life of the stack: restarts and new containers keep them. */
+  private keptHostPorts: Map<number, number> | undefined;
 
   constructor(engine: ContainerRuntimeClient, spec: ServiceSpec, placement: ServicePlacement) {
     this.engine = engine;
@@ -72,20 +82,33 @@ export class ServiceContainer {
   }
 
   async start(): Promise<void> {
-    try {
-      const definition = await this.definition();
-      const { logDir } = this.placement;
-      if (logDir) definition.withLogConsumer((stream) => this.keepLog(stream, logDir));
-      this.started = await definition.start();
-    } catch (error) {
-      throw startFailure(this.spec, this.placement, error);
+    for (let attempt = 1; ; attempt++) {
+      let hostPorts = new Map<number, number>();
+      try {
+        hostPorts = await this.hostPortsToPublish();
+        const definition = await this.definition(hostPorts);
+        const { logDir } = this.placement;
+        if (logDir) definition.withLogConsumer((stream) => this.keepLog(stream, logDir));
+        this.started = await definition.start();
+        break;
+      } catch (error) {
+        const taken = this.takenBinding(error, hostPorts);
+        if (taken?.by === "harness" && attempt < portAttempts) {
+          // The engine created the container before it failed to start it: free its name for the next try.
+          await this.engine.container.dockerode.getContainer(containerName(this.placement.runId, this.spec.name)).remove({ force: true });
+          continue;
+        }
+        throw startFailure(this.spec, this.placement, error, taken);
+      }
     }
+    this.keptHostPorts ??= new Map(this.containerPorts().map((port) => [port, this.mappedPort(port)]));
     await this.provision();
   }
 
-  /** Endpoint from this machine; read from the engine each time, since restarts change host ports. */
+  /** Endpoint from this machine; the same for the life of the stack (a local engine), across restarts, crashes and new containers. */
   hostEndpoint(): Endpoint {
-    const host = this.container.getHost();
+    const address = this.publishAddress;
+    const host = this.placement.localEngine && address && !isWildcard(address) ? address : this.container.getHost();
     const port = this.mappedPort(this.spec.port);
     return { host, port, url: this.spec.url(host, port, this.placement.environment) };
   }
@@ -176,6 +199,39 @@ export class ServiceContainer {
     return this.engine.container.dockerode.getContainer(this.containerId()).stats({ stream: false, "one-shot": true });
   }
 
+  /** The address the ports are published on, undefined for every address. */
+  private get publishAddress(): string | undefined {
+    return this.placement.publishAddress ?? (this.placement.localEngine ? loopback : undefined);
+  }
+
+  private containerPorts(): number[] {
+    return [this.spec.port, ...(this.spec.extraPorts ?? [])];
+  }
+
+  /**
+   * The host port of each container port: those the stack keeps once the first start has them;
+   * before it, the fixed `hostPort` and, with a local engine, free ports of this machine (a
+   * remote engine picks its own: 0).
+   */
+  private async hostPortsToPublish(): Promise<Map<number, number>> {
+    if (this.keptHostPorts) return this.keptHostPorts;
+    const { spec, placement } = this;
+    const fixed = (port: number) => (port === spec.port ? placement.hostPort : undefined);
+    const open = this.containerPorts().filter((port) => fixed(port) === undefined);
+    const free = placement.localEngine ? await freeHostPorts(this.publishAddress ?? loopback, open.length) : open.map(() => 0);
+    return new Map(this.containerPorts().map((port) => [port, fixed(port) ?? free.shift()!]));
+  }
+
+  /** Which of the host ports the engine could not bind, and who chose it, from its error ("Bind for 127.0.0.1:6379 failed: port is already allocated"). */
+  private takenBinding(error: unknown, hostPorts: ReadonlyMap<number, number>): TakenPort | undefined {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!/port is already allocated|address already in use/i.test(message)) return undefined;
+    const named = Number(/:(\d+)(?: failed|: bind)/.exec(message)?.[1]);
+    const [containerPort, hostPort] = [...hostPorts].find(([, host]) => host === named) ?? [this.spec.port, hostPorts.get(this.spec.port) ?? named];
+    const by = this.keptHostPorts ? "stack" : containerPort === this.spec.port && this.placement.hostPort ? "option" : "harness";
+    return { containerPort, hostPort, by };
+  }
+
   private async onPurpose(work: () => Promise<void>): Promise<void> {
     this.purposefulStops++;
     try {
@@ -190,7 +246,7 @@ export class ServiceContainer {
       await this.container.restart({ timeout: this.spec.stopTimeoutSeconds * 1000 });
     } catch (error) {
       this.started = undefined;
-      throw startFailure(this.spec, this.placement, error);
+      throw startFailure(this.spec, this.placement, error, this.takenBinding(error, this.keptHostPorts ?? new Map()));
     }
     await this.provision();
   }
@@ -220,9 +276,9 @@ export class ServiceContainer {
     await withMachineLock(cacheVolumeName(spec.name), placement.startupTimeoutMs, provision);
   }
 
-  private async definition(): Promise<GenericContainer> {
+  private async definition(hostPorts: ReadonlyMap<number, number>): Promise<GenericContainer> {
     const { spec, placement } = this;
-    const definition = new GenericContainer(placement.image)
+    const definition = new PublishingContainer(placement.image)
       .withName(containerName(placement.runId, spec.name))
       .withLabels({
         ...runLabels(placement.runId),
@@ -231,7 +287,7 @@ export class ServiceContainer {
       })
       .withNetworkMode(placement.network)
       .withNetworkAliases(spec.name)
-      .withExposedPorts(placement.hostPort ? { container: spec.port, host: placement.hostPort } : spec.port, ...(spec.extraPorts ?? []))
+      .withPublishedPorts(this.publishAddress, hostPorts)
       .withEnvironment(placement.environment)
       .withResourcesQuota({ memory: spec.memoryMiB / 1024 })
       .withHealthCheck(dockerHealthCheck(spec))
@@ -243,3 +299,4 @@ export class ServiceContainer {
     return copyInto(definition, (await spec.files?.()) ?? []);
   }
 }
+

@@ -3,8 +3,17 @@ import { StackError } from "../errors.ts";
 import { logDetails } from "./container-logs.ts";
 import { HealthWaitFailure } from "./health-wait.ts";
 
+/** A host port the engine could not publish a container port on, and who chose it: the `hostPorts` option, the harness at the first start, or the stack, which keeps it. */
+export interface TakenPort {
+  containerPort: number;
+  hostPort: number;
+  by: "option" | "harness" | "stack";
+}
+
+const portAttemptsText = "three times in a row";
+
 /** Why a service's container did not start or become healthy, with its fix and last log lines. */
-export function startFailure(spec: ServiceSpec, placement: { image: string; startupTimeoutMs: number; hostPort: number | undefined }, error: unknown): StackError {
+export function startFailure(spec: ServiceSpec, placement: { image: string; startupTimeoutMs: number }, error: unknown, taken?: TakenPort): StackError {
   if (error instanceof StackError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const checkSettings = `read the log lines below and check the image ${placement.image} and the settings given to "${spec.name}".`;
@@ -27,12 +36,14 @@ export function startFailure(spec: ServiceSpec, placement: { image: string; star
     }
     return failure(error.reason === "exited" ? "exited-during-boot" : "unhealthy", `${message}.`, checkSettings);
   }
-  if (placement.hostPort && /port is already allocated|address already in use/i.test(message)) {
-    return failure(
-      "host-port-taken",
-      `host port ${placement.hostPort} is already taken, so the container cannot publish port ${spec.port} on it.`,
-      `stop what listens on port ${placement.hostPort}, or choose another port in hostPorts.${spec.name}, or leave it out for a free port.`,
-    );
+  if (taken) {
+    const { hostPort, containerPort, by } = taken;
+    const fixes = {
+      option: `stop what listens on port ${hostPort}, or choose another port in hostPorts.${spec.name}, or leave it out for a free port.`,
+      harness: `boot again: the harness chooses other free ports (something took the ones it chose ${portAttemptsText}).`,
+      stack: `stop what listens on port ${hostPort}: the stack published "${spec.name}" there at its boot and keeps the port for its life; or boot a new stack.`,
+    };
+    return failure("host-port-taken", `host port ${hostPort} is already taken, so the container cannot publish port ${containerPort} on it.`, fixes[by]);
   }
   return failure("start-failed", `failed to start (${message}).`, checkSettings);
 }

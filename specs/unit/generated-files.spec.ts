@@ -30,7 +30,7 @@ describe("docker-compose.yml", () => {
       expect(service.depends_on ?? {}).toEqual(
         Object.fromEntries(spec.dependsOn.map((dependency) => [dependency, { condition: "service_healthy" }])),
       );
-      expect(service.ports).toContain(String(spec.port));
+      expect(service.ports).toContain(`\${STACK_HARNESS_PUBLISH_ADDRESS:-127.0.0.1}::${spec.port}`);
       expect(service.image).toBe(`\${${imageOverrideVariable(spec)}:-${spec.upstreamImage}}`);
     }
   });

@@ -1,0 +1,48 @@
+import { createServer, type Server } from "node:net";
+import { GenericContainer, type ContainerRuntimeClient } from "testcontainers";
+
+/** The address a local engine publishes ports on by default: reachable from this machine only. */
+export const loopback = "127.0.0.1";
+
+/** The variable that chooses another address, for bootStack and docker-compose.yml. */
+export const publishAddressVariable = "STACK_HARNESS_PUBLISH_ADDRESS";
+
+/** Whether the engine runs on this machine (a Unix socket or named pipe), so that its published ports are this machine's. */
+export function isLocalEngine(engine: ContainerRuntimeClient): boolean {
+  return Boolean((engine.container.dockerode.modem as { socketPath?: unknown }).socketPath);
+}
+
+/** Whether an address is every address of the host (`0.0.0.0`, `::`). */
+export function isWildcard(address: string): boolean {
+  return address === "0.0.0.0" || address === "::";
+}
+
+/**
+ * Ports free on `address` of this machine now, distinct from each other: each held open by a
+ * listener until all are found, so none is handed out twice.
+ */
+export async function freeHostPorts(address: string, count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () =>
+      new Promise<Server>((resolve, reject) => {
+        const server = createServer();
+        server.once("error", reject);
+        server.listen(0, address, () => resolve(server));
+      }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+/** A container whose published ports listen on one address of the engine's host (Docker's HostIp), each on the host port given (0: one the engine picks). */
+export class PublishingContainer extends GenericContainer {
+  withPublishedPorts(address: string | undefined, hostPorts: ReadonlyMap<number, number>): this {
+    this.withExposedPorts(...[...hostPorts].map(([container, host]) => (host ? { container, host } : container)));
+    if (!address) return this;
+    const bindings = this.hostConfig.PortBindings as Record<string, Array<{ HostIp?: string; HostPort?: string }>>;
+    for (const [key, list] of Object.entries(bindings)) bindings[key] = list.map((binding) => ({ ...binding, HostIp: address }));
+    return this;
+  }
+}

@@ -13,6 +13,14 @@ export type StackErrorCode =
   | "missing-dependency"
   /** A service's environment that its image would refuse at start. */
   | "invalid-environment"
+  /** More slices than a service has room for. */
+  | "too-many-slices"
+  /** A slice name that is not lower-case letters, digits and "_". */
+  | "invalid-slice"
+  /** A service that could not make or empty a slice. */
+  | "slice-failed"
+  /** A test that asked for its worker's slice where the preset gives none. */
+  | "no-slice"
   /** A stack member asked of a service the stack does not hold. */
   | "not-in-stack"
   /** A service whose container is not running (not booted yet, or being recreated). */

@@ -2,6 +2,7 @@ export { bootStack } from "./boot/boot-stack.ts";
 export type { BootOptions, BootPhase, BootProgress } from "./boot/options.ts";
 export { Stack } from "./stack.ts";
 export type { StackReuse } from "./stack.ts";
+export type { StackSlice } from "./data/slices.ts";
 export type { Endpoint } from "./engine/service-container.ts";
 export { catalog, serviceNames } from "./catalog/catalog.ts";
 export type { ClientOf, ServiceName } from "./catalog/catalog.ts";

@@ -2,6 +2,7 @@ import type { ExecResult } from "testcontainers";
 import { catalog, type ClientOf, type ServiceName } from "./catalog/catalog.ts";
 import type { ClientFactory, StackSettings } from "./catalog/service-spec.ts";
 import type { RunCleanup } from "./cleanup/run-cleanup.ts";
+import { Slices, type StackSlice } from "./data/slices.ts";
 import type { DeathWatch } from "./engine/death-watch.ts";
 import type { Endpoint, ServiceContainer } from "./engine/service-container.ts";
 import { StackError } from "./errors.ts";
@@ -31,6 +32,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
   private readonly cleanup: RunCleanup;
   private readonly deathWatch: DeathWatch<Names>;
   private readonly clients: Array<() => Promise<void>> = [];
+  private readonly slices: Slices<Names>;
 
   /** Made by bootStack(). */
   constructor(parts: {
@@ -53,6 +55,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
     this.reuse = parts.reuse;
     this.cleanup = parts.cleanup;
     this.deathWatch = parts.deaths;
+    this.slices = new Slices(this.containers, (name, variables) => this.connect(name, variables));
   }
 
   /** Endpoint from this machine; read from the engine each time, since restarts change host ports. */
@@ -71,19 +74,28 @@ export class Stack<Names extends ServiceName = ServiceName> {
   }
 
   /**
-   * The variables an app container on `network` expects (OLLAMA_BASE_URL, DATABASE_URL, REDIS_URL,
-   * NEO4J_URI, CHROMA_URL, ELASTICSEARCH_URL, SPARK_MASTER, ...), for the services of this stack.
+   * The variables an app expects (OLLAMA_BASE_URL, DATABASE_URL, REDIS_URL, NEO4J_URI, CHROMA_URL,
+   * ELASTICSEARCH_URL, SPARK_MASTER, ...), for the services of this stack: for an app container on
+   * `network` (the default), or for an app on this machine ("host").
    */
-  appEnvironment(): Record<string, string> {
-    return Object.assign({}, ...this.services.map((name) => this.service(name).appEnvironment()));
+  appEnvironment(from: "network" | "host" = "network"): Record<string, string> {
+    return Object.assign({}, ...this.services.map((name) => this.service(name).appEnvironment(from)));
   }
 
   /** A connected client from the library users use (pg.Client, a node-redis client, ...), closed by stop(). */
-  async client<Name extends Names>(name: Name): Promise<ClientOf<Name>> {
-    const factory = catalog[name].client as unknown as ClientFactory<ClientOf<Name>>;
-    const client = await factory.connect(this.service(name).clientTarget());
-    this.clients.push(() => factory.close(client));
-    return client;
+  client<Name extends Names>(name: Name): Promise<ClientOf<Name>> {
+    return this.connect(name, {});
+  }
+
+  /**
+   * Opens a slice: a part of pgvector, Redis, Elasticsearch and Chroma that sees none of the
+   * other slices' data nor the stack's own, e.g. one per test worker; Ollama, Spark and Neo4j are
+   * shared. Opening a name again empties that slice. The slice gives endpoints, clients and the
+   * app variables pointed at it.
+   * @example const slice = await stack.slice("w1"); slice.environment("host").DATABASE_URL
+   */
+  slice(name: string): Promise<StackSlice<Names>> {
+    return this.slices.open(name);
   }
 
   /** Restarts the same container gracefully and waits for its healthcheck again; also revives a dead service. */
@@ -153,6 +165,13 @@ export class Stack<Names extends ServiceName = ServiceName> {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
+  }
+
+  private async connect<Name extends Names>(name: Name, variables: Record<string, string>): Promise<ClientOf<Name>> {
+    const factory = catalog[name].client as unknown as ClientFactory<ClientOf<Name>>;
+    const client = await factory.connect(this.service(name).clientTarget(variables));
+    this.clients.push(() => factory.close(client));
+    return client;
   }
 
   private service(name: Names, { evenIfDead = false } = {}): ServiceContainer {

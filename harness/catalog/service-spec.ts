@@ -33,6 +33,31 @@ export interface ProvisionScript {
   failure(settings: StackSettings, exitCode: number): { problem: string; fix: string };
 }
 
+/** One slice of the stack's data: the part a test worker has to itself. */
+export interface SliceRef {
+  /** Lower-case letters, digits and "_", e.g. "w3". */
+  name: string;
+  /** 1, 2, ... in the order the stack opened its slices; 0 stands for the stack's own data. */
+  index: number;
+}
+
+/**
+ * How a stateful service keeps slices apart: each slice is reached through a few variables of
+ * its own (a database name, a logical database, an index prefix) that the service's URL, client
+ * and app variables read, while the container's environment stays the stack's.
+ */
+export interface Slicing {
+  /** How the slices are kept apart, as the README says it. */
+  method: string;
+  /** The variables that point URL, client and app variables at the slice. */
+  variables(slice: SliceRef): Record<string, string>;
+  /**
+   * Makes the slice exist and hold nothing, from this machine; opening it again empties it. Runs
+   * with the stack's own data as `target` (no slice variables), one slice of the service at a time.
+   */
+  open(target: ClientTarget, slice: SliceRef): Promise<void>;
+}
+
 /** The client a service hands out. */
 export interface ClientFactory<Client> {
   connect(target: ClientTarget): Promise<Client>;
@@ -90,6 +115,8 @@ export interface ServiceSpec<Client = unknown> {
   unfitWhileServing?: { description: string; spring: string; restore: string };
   /** Healthcheck commands known to mislead with this image, for `stack-harness check-compose`. */
   healthcheckPitfalls?: Array<{ matches(command: string): boolean; problem: string }>;
+  /** How the service's data is cut into slices, one per test worker; none for a service the slices share. */
+  slicing?: Slicing;
   /** Refuses settings the image would reject at start, before anything starts. */
   checkEnvironment?: (environment: Record<string, string>) => { problem: string; fix: string } | undefined;
   client: ClientFactory<Client>;

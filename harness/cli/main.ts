@@ -8,7 +8,7 @@ import { connectEngine } from "../engine/connect.ts";
 import { buildLookalikeImages } from "../images/lookalike-build.ts";
 import { diagnose } from "./doctor.ts";
 import { nightlyTargets, tagChoicesFrom } from "./nightly-matrix.ts";
-import { withServiceTable } from "./service-table.ts";
+import { withGeneratedTables } from "./readme-tables.ts";
 import { up } from "./up.ts";
 
 const usage = `Usage: stack-harness <command>
@@ -21,7 +21,7 @@ const usage = `Usage: stack-harness <command>
   check-compose [file] [--json]
                         prove a compose file's healthchecks, depends_on and addresses against the images it runs
                         (default: ./docker-compose.yml); exits 1 when any finding is an error
-  docs [file]           rewrite the service table of README.md from the catalog (default: ./README.md)
+  docs [file]           rewrite the service and slicing tables of README.md from the catalog (default: ./README.md)
   matrix [--tags pinned|newest]
                         print the nightly CI matrix as JSON: each service with its dependencies and images,
                         on the pinned tags and the newest tags of each pin's major line (default: both)`;
@@ -61,8 +61,8 @@ export async function main([command, ...args]: string[]): Promise<void> {
     }
     case "docs": {
       const file = args[0] ?? "README.md";
-      await writeFile(file, withServiceTable(await readFile(file, "utf8")));
-      console.log(`Wrote the service table of ${file}`);
+      await writeFile(file, withGeneratedTables(await readFile(file, "utf8")));
+      console.log(`Wrote the generated tables of ${file}`);
       return;
     }
     case "matrix":

@@ -105,12 +105,15 @@ export class ServiceContainer {
     await this.provision();
   }
 
-  /** Endpoint from this machine; the same for the life of the stack (a local engine), across restarts, crashes and new containers. */
-  hostEndpoint(): Endpoint {
+  /**
+   * Endpoint from this machine; the same for the life of the stack (a local engine), across
+   * restarts, crashes and new containers. `variables` point it at a slice (see Slicing).
+   */
+  hostEndpoint(variables: Record<string, string> = {}): Endpoint {
     const address = this.publishAddress;
     const host = this.placement.localEngine && address && !isWildcard(address) ? address : this.container.getHost();
     const port = this.mappedPort(this.spec.port);
-    return { host, port, url: this.spec.url(host, port, this.placement.environment) };
+    return { host, port, url: this.spec.url(host, port, { ...this.placement.environment, ...variables }) };
   }
 
   /** Host port of any published container port of the service. */
@@ -119,21 +122,22 @@ export class ServiceContainer {
   }
 
   /** Endpoint from a container on the stack network: the compose service name and container port. */
-  networkEndpoint(): Endpoint {
+  networkEndpoint(variables: Record<string, string> = {}): Endpoint {
     const { name, port, url } = this.spec;
-    return { host: name, port, url: url(name, port, this.placement.environment) };
+    return { host: name, port, url: url(name, port, { ...this.placement.environment, ...variables }) };
   }
 
-  /** The variables an app container on the stack network expects of this service. */
-  appEnvironment(): Record<string, string> {
-    return this.spec.appEnvironment?.(this.networkEndpoint().url, this.placement.environment) ?? {};
+  /** The variables an app expects of this service: in a container on the stack network, or on this machine. */
+  appEnvironment(from: "network" | "host" = "network", variables: Record<string, string> = {}): Record<string, string> {
+    const endpoint = from === "network" ? this.networkEndpoint(variables) : this.hostEndpoint(variables);
+    return this.spec.appEnvironment?.(endpoint.url, { ...this.placement.environment, ...variables }) ?? {};
   }
 
   /** Where a client on this machine connects. */
-  clientTarget(): ClientTarget {
+  clientTarget(variables: Record<string, string> = {}): ClientTarget {
     return {
-      ...this.hostEndpoint(),
-      environment: this.placement.environment,
+      ...this.hostEndpoint(variables),
+      environment: { ...this.placement.environment, ...variables },
       mappedPort: (containerPort) => this.mappedPort(containerPort),
     };
   }

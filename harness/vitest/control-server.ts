@@ -1,8 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { ServiceName } from "../catalog/catalog.ts";
 import { StackError } from "../errors.ts";
+import type { StackSlice } from "../data/slices.ts";
 import type { Stack } from "../stack.ts";
-import type { StackDescription } from "./description.ts";
+import type { SliceDescription, StackDescription } from "./description.ts";
 
 const controlActions = ["restart", "recreate", "crash"] as const;
 
@@ -15,7 +16,8 @@ export type ControlFailure = Pick<StackError, "code" | "service" | "problem" | "
 
 /**
  * The endpoint, on a free port of 127.0.0.1, that runs restart, recreate and crash requests on the
- * stack in the main process (the stack lives there) and answers the fresh description.
+ * stack in the main process (the stack lives there) and answers the fresh description; and opens
+ * the workers' slices (POST /slice/<name>, which empties one already open).
  */
 export function serveControl(stack: Stack): Promise<{ server: Server; describe(): StackDescription }> {
   let url = "";
@@ -24,6 +26,12 @@ export function serveControl(stack: Stack): Promise<{ server: Server; describe()
     const [, action, name] = (request.url ?? "").split("/") as [string, string, ServiceName];
     const reply = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     if (request.method === "GET" && action === "deaths") return reply(200, stack.deaths().map((death) => death.message));
+    if (request.method === "POST" && action === "slice") {
+      return stack.slice(name).then(
+        (slice) => reply(200, describeSlice(slice)),
+        (error: unknown) => reply(500, controlFailure(error)),
+      );
+    }
     if (request.method !== "POST" || !isControlAction(action) || !stack.services.includes(name)) {
       return reply(404, { error: `unknown request ${request.method} ${request.url}` });
     }
@@ -48,6 +56,16 @@ function controlFailure(error: unknown): ControlFailure {
   return { code, service, problem, fix, details };
 }
 
+function describeSlice(slice: StackSlice): SliceDescription {
+  return {
+    name: slice.name,
+    index: slice.index,
+    endpoints: Object.fromEntries(slice.slicedServices.map((name) => [name, { host: slice.hostEndpoint(name), network: slice.networkEndpoint(name) }])),
+    environment: slice.environment("network"),
+    hostEnvironment: slice.environment("host"),
+  };
+}
+
 function describeStack(stack: Stack, control: string): StackDescription {
   return {
     runId: stack.runId,
@@ -57,6 +75,7 @@ function describeStack(stack: Stack, control: string): StackDescription {
       stack.services.map((name) => [name, { host: stack.hostEndpoint(name), network: stack.networkEndpoint(name) }]),
     ),
     environment: stack.appEnvironment(),
+    hostEnvironment: stack.appEnvironment("host"),
     control,
   };
 }

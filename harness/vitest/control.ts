@@ -1,7 +1,7 @@
 import type { ServiceName } from "../catalog/catalog.ts";
 import { StackError } from "../errors.ts";
 import type { ControlFailure } from "./control-server.ts";
-import type { StackDescription } from "./description.ts";
+import type { SliceDescription, StackDescription } from "./description.ts";
 
 /**
  * Restart, recreate or crash a service from a test; resolves with the stack's fresh description,
@@ -11,13 +11,15 @@ export function stackControl(stack: StackDescription): {
   restart(name: ServiceName): Promise<StackDescription>;
   recreate(name: ServiceName): Promise<StackDescription>;
   crash(name: ServiceName): Promise<StackDescription>;
+  /** Opens the slice of this name (see Stack.slice), or empties it if it is open. */
+  slice(name: string): Promise<SliceDescription>;
   /** Messages of the services that died after the boot (see Stack.deaths). */
   deaths(): Promise<string[]>;
 } {
-  const call = async (action: string, name: ServiceName) => {
-    const response = await fetch(`${stack.control}/${action}/${name}`, { method: "POST" });
-    const body = (await response.json()) as StackDescription | ControlFailure;
-    if (response.ok) return body as StackDescription;
+  const call = async <Answer>(action: string, name: string): Promise<Answer> => {
+    const response = await fetch(`${stack.control}/${action}/${encodeURIComponent(name)}`, { method: "POST" });
+    const body = (await response.json()) as Answer | ControlFailure;
+    if (response.ok) return body as Answer;
     const failure = body as ControlFailure;
     throw "code" in failure ? new StackError(failure) : new Error(failure.error || `${action} ${name} failed`);
   };
@@ -25,6 +27,7 @@ export function stackControl(stack: StackDescription): {
     restart: (name) => call("restart", name),
     recreate: (name) => call("recreate", name),
     crash: (name) => call("crash", name),
+    slice: (name) => call("slice", name),
     deaths: async () => (await (await fetch(`${stack.control}/deaths`)).json()) as string[],
   };
 }

@@ -1,10 +1,18 @@
 import type { TestProject } from "vitest/node";
 import { bootStack } from "../boot/boot-stack.ts";
+import { StackError } from "../errors.ts";
 import { serveControl } from "./control-server.ts";
 
 /** vitest globalSetup of the preset: boots the stack, provides its description, and returns the teardown. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const options = project.getProvidedContext().stackHarnessOptions ?? {};
+  const { slices, ...options } = project.getProvidedContext().stackHarnessOptions ?? {};
+  if (slices !== undefined && !["file", "test", "off"].includes(slices)) {
+    throw new StackError({
+      code: "invalid-option",
+      problem: `\`slices\` must be "file", "test" or "off", not ${JSON.stringify(slices)}.`,
+      fix: 'pass stackHarness({ slices: "test" }), or leave it out for a slice emptied before each file.',
+    });
+  }
   const stack = await bootStack(options);
   const control = await serveControl(stack);
   project.provide("stack", control.describe());

@@ -13,7 +13,7 @@ export function stackHarness(options: StackPresetOptions = {}): {
 } {
   return {
     globalSetup: [siblingModule(import.meta.url, "global-setup")],
-    setupFiles: [siblingModule(import.meta.url, "death-check")],
+    setupFiles: [siblingModule(import.meta.url, "death-check"), siblingModule(import.meta.url, "slice-setup")],
     provide: { stackHarnessOptions: options },
   };
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { serviceNames, specOf } from "../../harness/catalog/catalog.ts";
 import { composeFile, writeComposeFile } from "../../harness/compose/generate.ts";
 import { imageOverrideVariable } from "../../harness/images/track.ts";
-import { withServiceTable } from "../../harness/cli/service-table.ts";
+import { withGeneratedTables } from "../../harness/cli/readme-tables.ts";
 
 const repository = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -75,8 +75,8 @@ describe("docker-compose.yml", () => {
 });
 
 describe("README.md", () => {
-  it("has the service table generated from the catalog (run `npm run docs` after a catalog change)", async () => {
+  it("has the service and slicing tables generated from the catalog (run `npm run docs` after a catalog change)", async () => {
     const readme = await readFile(join(repository, "README.md"), "utf8");
-    expect(readme).toBe(withServiceTable(readme));
+    expect(readme).toBe(withGeneratedTables(readme));
   });
 });

@@ -17,6 +17,7 @@ const layers: readonly (readonly string[])[] = [
   ["images"],
   ["engine"],
   ["cleanup"],
+  ["data"],
   ["stack.ts"],
   ["boot"],
   ["compose", "vitest"],

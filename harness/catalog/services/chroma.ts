@@ -1,5 +1,8 @@
-import { ChromaClient } from "chromadb";
+import { AdminClient, ChromaClient } from "chromadb";
 import { bashHttpCheck, defineService, quickToStart } from "../service-spec.ts";
+
+/** The tenant Chroma creates at its first start. */
+const defaultTenant = "default_tenant";
 
 export const chroma = defineService<ChromaClient>({
   name: "chroma",
@@ -17,11 +20,26 @@ export const chroma = defineService<ChromaClient>({
   stopTimeoutSeconds: 10,
   dependsOn: [],
   absentTools: ["curl", "wget", "python3", "nc"],
-  appEnvironment: (url) => ({ CHROMA_URL: url }),
+  slicing: {
+    method: "its own database of the default tenant (Chroma's tenant and database API)",
+    variables: (slice) => ({ CHROMA_TENANT: defaultTenant, CHROMA_DATABASE: `slice_${slice.name}` }),
+    async open({ host, mappedPort }, slice) {
+      const admin = new AdminClient({ host, port: mappedPort(8000), ssl: false });
+      const name = `slice_${slice.name}`;
+      const exists = await admin.getDatabase({ name, tenant: defaultTenant }).then(() => true, () => false);
+      if (exists) await admin.deleteDatabase({ name, tenant: defaultTenant });
+      await admin.createDatabase({ name, tenant: defaultTenant });
+    },
+  },
+  appEnvironment: (url, environment) => ({
+    CHROMA_URL: url,
+    ...(environment.CHROMA_DATABASE ? { CHROMA_TENANT: environment.CHROMA_TENANT!, CHROMA_DATABASE: environment.CHROMA_DATABASE } : {}),
+  }),
   url: (host, port) => `http://${host}:${port}`,
   client: {
-    async connect({ host, mappedPort }) {
-      const client = new ChromaClient({ host, port: mappedPort(8000), ssl: false });
+    async connect({ host, mappedPort, environment }) {
+      const { CHROMA_TENANT: tenant, CHROMA_DATABASE: database } = environment;
+      const client = new ChromaClient({ host, port: mappedPort(8000), ssl: false, ...(database ? { tenant, database } : {}) });
       await client.heartbeat();
       return client;
     },

@@ -23,7 +23,25 @@ export const elasticsearch = defineService<Client>({
   stopTimeoutSeconds: 30,
   dependsOn: [],
   absentTools: [],
-  appEnvironment: (url) => ({ ELASTICSEARCH_URL: url }),
+  slicing: {
+    method: "its own index prefix (ELASTICSEARCH_INDEX_PREFIX), which the app puts before every index name",
+    variables: (slice) => ({ ELASTICSEARCH_INDEX_PREFIX: `slice-${slice.name}-` }),
+    async open({ url }, slice) {
+      const client = new Client({ node: url });
+      try {
+        const indices = await client.cat.indices({ index: `slice-${slice.name}-*`, format: "json", expand_wildcards: "all" });
+        const names = indices.map((index) => index.index!).filter(Boolean);
+        // Deleting by wildcard is refused (action.destructive_requires_name), so by name.
+        if (names.length > 0) await client.indices.delete({ index: names.join(",") });
+      } finally {
+        await client.close();
+      }
+    },
+  },
+  appEnvironment: (url, environment) => ({
+    ELASTICSEARCH_URL: url,
+    ...(environment.ELASTICSEARCH_INDEX_PREFIX ? { ELASTICSEARCH_INDEX_PREFIX: environment.ELASTICSEARCH_INDEX_PREFIX } : {}),
+  }),
   url: (host, port) => `http://${host}:${port}`,
   client: {
     async connect({ url }) {

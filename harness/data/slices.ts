@@ -1,0 +1,128 @@
+import type { ClientOf, ServiceName } from "../catalog/catalog.ts";
+import type { SliceRef } from "../catalog/service-spec.ts";
+import type { Endpoint, ServiceContainer } from "../engine/service-container.ts";
+import { StackError } from "../errors.ts";
+
+const sliceName = /^[a-z0-9_]{1,40}$/;
+
+/** Connects a client of a service with the given slice variables; the stack closes it at stop(). */
+export type SliceClients<Names extends ServiceName> = <Name extends Names>(name: Name, variables: Record<string, string>) => Promise<ClientOf<Name>>;
+
+/**
+ * A slice of the stack: a part of every stateful service that sees none of the other slices'
+ * data nor the stack's own (pgvector, Redis, Elasticsearch, Chroma); Ollama, Spark and the
+ * model registry are shared, and so is Neo4j for now (its one user database).
+ */
+export class StackSlice<Names extends ServiceName = ServiceName> {
+  readonly name: string;
+  /** 1, 2, ... in the order the stack opened its slices. */
+  readonly index: number;
+  private readonly containers: ReadonlyMap<Names, ServiceContainer>;
+  private readonly clients: SliceClients<Names>;
+  private readonly opening: Slices<Names>;
+
+  constructor(ref: SliceRef, containers: ReadonlyMap<Names, ServiceContainer>, clients: SliceClients<Names>, opening: Slices<Names>) {
+    this.name = ref.name;
+    this.index = ref.index;
+    this.containers = containers;
+    this.clients = clients;
+    this.opening = opening;
+  }
+
+  /** The services whose data this slice has to itself. */
+  get slicedServices(): Names[] {
+    return [...this.containers].filter(([, service]) => service.spec.slicing).map(([name]) => name);
+  }
+
+  /** The slice's endpoint from this machine: e.g. its own database in the URL. */
+  hostEndpoint(name: Names): Endpoint {
+    return this.container(name).hostEndpoint(this.variables(name));
+  }
+
+  /** The slice's endpoint from a container on the stack network. */
+  networkEndpoint(name: Names): Endpoint {
+    return this.container(name).networkEndpoint(this.variables(name));
+  }
+
+  /** A connected client of the slice's part of the service, closed by stack.stop(). */
+  client<Name extends Names>(name: Name): Promise<ClientOf<Name>> {
+    return this.clients(name, this.variables(name));
+  }
+
+  /**
+   * The variables an app expects, pointed at this slice (DATABASE_URL with its database,
+   * REDIS_URL with its logical database, ELASTICSEARCH_INDEX_PREFIX, CHROMA_TENANT and
+   * CHROMA_DATABASE, ...): for an app container on the stack network, or on this machine.
+   */
+  environment(from: "network" | "host" = "network"): Record<string, string> {
+    return Object.assign({}, ...[...this.containers].map(([name, service]) => service.appEnvironment(from, this.variables(name))));
+  }
+
+  /** Empties the slice's part of every sliced service, or of one. */
+  async reset(name?: Names): Promise<void> {
+    await this.opening.open(this.name, name ? [name] : this.slicedServices);
+  }
+
+  private variables(name: Names): Record<string, string> {
+    return this.container(name).spec.slicing?.variables(this) ?? {};
+  }
+
+  private container(name: Names): ServiceContainer {
+    const service = this.containers.get(name);
+    if (!service) {
+      throw new StackError({ code: "not-in-stack", service: name, problem: "is not part of this stack.", fix: "boot it with the others." });
+    }
+    return service;
+  }
+}
+
+/** The slices of one stack, made and emptied one service at a time each (a template database allows one copy at once). */
+export class Slices<Names extends ServiceName = ServiceName> {
+  private readonly refs = new Map<string, SliceRef>();
+  private readonly queues = new Map<Names, Promise<unknown>>();
+  private readonly containers: ReadonlyMap<Names, ServiceContainer>;
+  private readonly clients: SliceClients<Names>;
+
+  constructor(containers: ReadonlyMap<Names, ServiceContainer>, clients: SliceClients<Names>) {
+    this.containers = containers;
+    this.clients = clients;
+  }
+
+  /** Opens the slice of this name, empty, or empties it if it is open; `services` narrows what is emptied. */
+  async open(name: string, services?: readonly Names[]): Promise<StackSlice<Names>> {
+    if (typeof name !== "string" || !sliceName.test(name)) {
+      throw new StackError({
+        code: "invalid-slice",
+        problem: `a slice name must be 1 to 40 lower-case letters, digits or "_", not ${JSON.stringify(name)}.`,
+        fix: 'name it like "w1" or "checkout_tests".',
+      });
+    }
+    const ref = this.refs.get(name) ?? { name, index: this.refs.size + 1 };
+    this.refs.set(name, ref);
+    const sliced = [...this.containers].filter(([serviceName, service]) => service.spec.slicing && (!services || services.includes(serviceName)));
+    await Promise.all(sliced.map(([serviceName, service]) => this.oneAtATime(serviceName, () => this.openIn(service, ref))));
+    return new StackSlice(ref, this.containers, this.clients, this);
+  }
+
+  private async openIn(service: ServiceContainer, ref: SliceRef): Promise<void> {
+    try {
+      await service.spec.slicing!.open(service.clientTarget(), ref);
+    } catch (error) {
+      if (error instanceof StackError) throw error;
+      throw new StackError({
+        code: "slice-failed",
+        service: service.spec.name,
+        problem: `could not make slice "${ref.name}" (${error instanceof Error ? error.message : String(error)}).`,
+        fix: "read the cause; the service must be healthy (stack.healthStatus) while a slice is opened or reset.",
+        cause: error,
+      });
+    }
+  }
+
+  private oneAtATime<T>(name: Names, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(name) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    this.queues.set(name, next.catch(() => {}));
+    return next;
+  }
+}

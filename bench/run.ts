@@ -1,12 +1,14 @@
 // `npm run bench`: boot times of bootStack() against `docker compose up --wait`, each service
-// alone, warm boots with reuse, per-service time to healthy and memory. Writes reports/bench.json
-// and reports/bench-timeline.svg. BENCH_ROUNDS sets the repetitions (default 3).
+// alone, warm boots with reuse, per-service time to healthy and memory, and the reset of a slice
+// per service. Writes reports/bench.json and reports/bench-timeline.svg. BENCH_ROUNDS sets the
+// repetitions (default 3); BENCH_ONLY=resets measures the slice resets alone.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { serviceNames, type ServiceName } from "../harness/catalog/catalog.ts";
 import { writeComposeFile } from "../harness/compose/generate.ts";
 import { composeColdBoot, harnessColdBoot, singleBoot, warmBoots, type HarnessBoot } from "./contenders.ts";
+import { sliceResets } from "./slice-resets.ts";
 import { median, round } from "./stats.ts";
 import { timelineSvg } from "./timeline-svg.ts";
 
@@ -14,6 +16,19 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const reports = fileURLToPath(new URL("../reports/", import.meta.url));
 const composeFile = fileURLToPath(new URL("../docker-compose.yml", import.meta.url));
 const seconds = (ms: number) => round(ms / 1000);
+
+const resets = await sliceResets(Math.max(rounds, 5));
+const resetReport = Object.fromEntries(
+  Object.entries(resets).map(([name, ms]) => [name, { milliseconds: ms.map((value) => round(value, 1)), medianMilliseconds: round(median(ms), 1) }]),
+);
+for (const [name, { medianMilliseconds }] of Object.entries(resetReport)) console.log(`reset of a slice with 1,000 records, ${name}: ${medianMilliseconds} ms (median)`);
+if (process.env.BENCH_ONLY === "resets") {
+  await mkdir(reports, { recursive: true });
+  const machine = { cores: availableParallelism(), images: process.env.STACK_HARNESS_IMAGES ?? "upstream", rounds: Math.max(rounds, 5) };
+  await writeFile(`${reports}bench.json`, `${JSON.stringify({ machine, sliceResetWith1000Records: resetReport }, null, 2)}\n`);
+  console.log("Wrote reports/bench.json");
+  process.exit(0);
+}
 
 await writeComposeFile(composeFile);
 
@@ -70,6 +85,7 @@ const report = {
     ratioToSlowest: round(median(harnessMs) / singleMedians[slowest], 3),
   },
   warmBoot: { seconds: warm.map(seconds), medianSeconds: seconds(median(warm)) },
+  sliceResetWith1000Records: resetReport,
   timeToHealthySeconds: timeToHealthy,
   memoryAfterBootMiB: { ...memoryMiB, total: round(Object.values(memoryMiB).reduce((sum, mib) => sum + mib, 0), 1) },
   harnessCpuSecondsDuringBoot: seconds(median(harness.map((boot) => boot.harnessCpuMs))),

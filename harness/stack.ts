@@ -89,9 +89,9 @@ export class Stack<Names extends ServiceName = ServiceName> {
 
   /**
    * Opens a slice: a part of pgvector, Redis, Elasticsearch and Chroma that sees none of the
-   * other slices' data nor the stack's own, e.g. one per test worker; Ollama, Spark and Neo4j are
-   * shared. Opening a name again empties that slice. The slice gives endpoints, clients and the
-   * app variables pointed at it.
+   * other slices' data nor the stack's own, e.g. one per test worker, and leases of Neo4j's single
+   * database; Ollama and Spark are shared. Opening a name again empties that slice. The slice
+   * gives endpoints, clients and the app variables pointed at it.
    * @example const slice = await stack.slice("w1"); slice.environment("host").DATABASE_URL
    */
   slice(name: string): Promise<StackSlice<Names>> {

@@ -149,3 +149,40 @@ describe("a Redis slice beyond its 15 logical databases", () => {
     expect(error.fix).toMatch(/maxWorkers/);
   });
 });
+
+describe("a lease of Neo4j, whose Community edition has one user database", () => {
+  it("goes to one slice at a time, emptied of the last holder's nodes and constraints", async () => {
+    await using stack = await bootStack({ services: ["neo4j"] });
+    const [a, b] = [await stack.slice("a"), await stack.slice("b")];
+    const nodes = async () => (await (await stack.client("neo4j")).executeQuery("MATCH (n) RETURN count(n) AS n")).records[0]!.get("n").toNumber();
+    const constraints = async () => (await (await stack.client("neo4j")).executeQuery("SHOW CONSTRAINTS")).records.length;
+
+    const releaseA = await a.lease("neo4j");
+    const driver = await a.client("neo4j");
+    await driver.executeQuery("CREATE CONSTRAINT doc_id FOR (d:Doc) REQUIRE d.id IS UNIQUE");
+    await driver.executeQuery("UNWIND range(1, 3) AS id CREATE (:Doc { id: id })");
+    expect(await nodes()).toBe(3);
+
+    let bHolds = false;
+    const leaseB = b.lease("neo4j").then((release) => ((bHolds = true), release));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(bHolds).toBe(false);
+
+    await releaseA();
+    const releaseB = await leaseB;
+    expect(await nodes()).toBe(0);
+    expect(await constraints()).toBe(0);
+    await releaseB();
+  });
+
+  it("is refused for a service that every slice has a part of", async () => {
+    await using stack = await bootStack({ services: ["redis"] });
+    const slice = await stack.slice("a");
+    const error = await slice.lease("redis").then(
+      () => expect.fail("the lease should have been refused"),
+      (failed: unknown) => failed as StackError,
+    );
+    expect(error.code).toBe("invalid-slice");
+    expect(error.message).toMatch(/redis: is not leased/);
+  });
+});

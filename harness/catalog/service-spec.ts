@@ -49,6 +49,11 @@ export interface SliceRef {
 export interface Slicing {
   /** How the slices are kept apart, as the README says it. */
   method: string;
+  /**
+   * A service with one part only (Neo4j Community's single user database): a slice leases it
+   * whole, one slice at a time, and `open` empties it for each new holder.
+   */
+  exclusive?: boolean;
   /** The variables that point URL, client and app variables at the slice. */
   variables(slice: SliceRef): Record<string, string>;
   /**
@@ -56,6 +61,8 @@ export interface Slicing {
    * with the stack's own data as `target` (no slice variables), one slice of the service at a time.
    */
   open(target: ClientTarget, slice: SliceRef): Promise<void>;
+  /** Readies the slice's next open in the background after each open (e.g. a spare copy), one at a time with the opens. */
+  prepare?(target: ClientTarget, slice: SliceRef): Promise<void>;
 }
 
 /** The client a service hands out. */

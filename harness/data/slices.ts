@@ -10,8 +10,8 @@ export type SliceClients<Names extends ServiceName> = <Name extends Names>(name:
 
 /**
  * A slice of the stack: a part of every stateful service that sees none of the other slices'
- * data nor the stack's own (pgvector, Redis, Elasticsearch, Chroma); Ollama, Spark and the
- * model registry are shared, and so is Neo4j for now (its one user database).
+ * data nor the stack's own (pgvector, Redis, Elasticsearch, Chroma), and a lease of a service
+ * that has one part only (Neo4j); Ollama, Spark and the model registry are shared.
  */
 export class StackSlice<Names extends ServiceName = ServiceName> {
   readonly name: string;
@@ -29,9 +29,23 @@ export class StackSlice<Names extends ServiceName = ServiceName> {
     this.opening = opening;
   }
 
-  /** The services whose data this slice has to itself. */
+  /** The services whose data this slice has a part of to itself. */
   get slicedServices(): Names[] {
-    return [...this.containers].filter(([, service]) => service.spec.slicing).map(([name]) => name);
+    return [...this.containers].filter(([, service]) => service.spec.slicing && !service.spec.slicing.exclusive).map(([name]) => name);
+  }
+
+  /** The services with one part only, which this slice must lease (see lease). */
+  get leasedServices(): Names[] {
+    return [...this.containers].filter(([, service]) => service.spec.slicing?.exclusive).map(([name]) => name);
+  }
+
+  /**
+   * Waits until no other slice holds the service, then holds it, emptied; resolves with the
+   * release. Meant for the test files that use it (Neo4j): files that lease it run one at a time.
+   * @example const release = await slice.lease("neo4j"); try { ... } finally { await release(); }
+   */
+  lease(name: Names): Promise<() => Promise<void>> {
+    return this.opening.lease(name, this);
   }
 
   /** The slice's endpoint from this machine: e.g. its own database in the URL. */
@@ -58,7 +72,7 @@ export class StackSlice<Names extends ServiceName = ServiceName> {
     return Object.assign({}, ...[...this.containers].map(([name, service]) => service.appEnvironment(from, this.variables(name))));
   }
 
-  /** Empties the slice's part of every sliced service, or of one. */
+  /** Empties the slice's part of every sliced service, or of one (a leased one only while this slice holds it). */
   async reset(name?: Names): Promise<void> {
     await this.opening.open(this.name, name ? [name] : this.slicedServices);
   }
@@ -80,6 +94,8 @@ export class StackSlice<Names extends ServiceName = ServiceName> {
 export class Slices<Names extends ServiceName = ServiceName> {
   private readonly refs = new Map<string, SliceRef>();
   private readonly queues = new Map<Names, Promise<unknown>>();
+  /** Per leased service: the slice holding it, and the end of the line of those waiting. */
+  private readonly leases = new Map<Names, { holder: string | undefined; line: Promise<void> }>();
   private readonly containers: ReadonlyMap<Names, ServiceContainer>;
   private readonly clients: SliceClients<Names>;
 
@@ -99,14 +115,54 @@ export class Slices<Names extends ServiceName = ServiceName> {
     }
     const ref = this.refs.get(name) ?? { name, index: this.refs.size + 1 };
     this.refs.set(name, ref);
-    const sliced = [...this.containers].filter(([serviceName, service]) => service.spec.slicing && (!services || services.includes(serviceName)));
+    const sliced = [...this.containers].filter(([serviceName, service]) => {
+      if (!service.spec.slicing || (services && !services.includes(serviceName))) return false;
+      return !service.spec.slicing.exclusive || this.leases.get(serviceName)?.holder === name;
+    });
     await Promise.all(sliced.map(([serviceName, service]) => this.oneAtATime(serviceName, () => this.openIn(service, ref))));
     return new StackSlice(ref, this.containers, this.clients, this);
   }
 
-  private async openIn(service: ServiceContainer, ref: SliceRef): Promise<void> {
+  /** Holds the service for the slice once every earlier lease of it is released, emptied for it. */
+  async lease(name: Names, slice: SliceRef): Promise<() => Promise<void>> {
+    const service = this.containers.get(name);
+    if (!service?.spec.slicing?.exclusive) {
+      throw new StackError({
+        code: "invalid-slice",
+        service: name,
+        problem: "is not leased: each slice has a part of its own, or it is shared.",
+        fix: `lease only ${[...this.containers].filter(([, other]) => other.spec.slicing?.exclusive).map(([other]) => other).join(", ") || "a service with one part only"}.`,
+      });
+    }
+    const entry = this.leases.get(name) ?? { holder: undefined, line: Promise.resolve() };
+    this.leases.set(name, entry);
+    let release!: () => void;
+    const earlier = entry.line;
+    entry.line = new Promise<void>((resolve) => (release = resolve));
+    await earlier;
+    entry.holder = slice.name;
     try {
-      await service.spec.slicing!.open(service.clientTarget(), ref);
+      await this.oneAtATime(name, () => this.openIn(service, slice));
+    } catch (error) {
+      entry.holder = undefined;
+      release();
+      throw error;
+    }
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      entry.holder = undefined;
+      release();
+    };
+  }
+
+  private async openIn(service: ServiceContainer, ref: SliceRef): Promise<void> {
+    const slicing = service.spec.slicing!;
+    try {
+      await slicing.open(service.clientTarget(), ref);
+      // Not awaited: the next open of this service waits for it in the queue.
+      if (slicing.prepare) void this.oneAtATime(service.spec.name as Names, () => slicing.prepare!(service.clientTarget(), ref)).catch(() => {});
     } catch (error) {
       if (error instanceof StackError) throw error;
       throw new StackError({

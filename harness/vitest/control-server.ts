@@ -16,19 +16,38 @@ export type ControlFailure = Pick<StackError, "code" | "service" | "problem" | "
 
 /**
  * The endpoint, on a free port of 127.0.0.1, that runs restart, recreate and crash requests on the
- * stack in the main process (the stack lives there) and answers the fresh description; and opens
- * the workers' slices (POST /slice/<name>, which empties one already open).
+ * stack in the main process (the stack lives there) and answers the fresh description; opens
+ * the workers' slices (POST /slice/<name>, which empties one already open); and leases a service
+ * with one part only to a slice (POST /lease/<slice>/<service>, answered once it is held) until
+ * POST /release/<slice>/<service>.
  */
 export function serveControl(stack: Stack): Promise<{ server: Server; describe(): StackDescription }> {
   let url = "";
   const describe = () => describeStack(stack, url);
+  const slices = new Map<string, StackSlice>();
+  const releases = new Map<string, () => Promise<void>>();
   const server = createServer(async (request, response) => {
     const [, action, name] = (request.url ?? "").split("/") as [string, string, ServiceName];
     const reply = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     if (request.method === "GET" && action === "deaths") return reply(200, stack.deaths().map((death) => death.message));
     if (request.method === "POST" && action === "slice") {
       return stack.slice(name).then(
-        (slice) => reply(200, describeSlice(slice)),
+        (slice) => (slices.set(slice.name, slice), reply(200, describeSlice(slice))),
+        (error: unknown) => reply(500, controlFailure(error)),
+      );
+    }
+    if (request.method === "POST" && (action === "lease" || action === "release")) {
+      const [, , sliceName = "", service = ""] = (request.url ?? "").split("/");
+      const key = `${sliceName}/${service}`;
+      const slice = slices.get(sliceName);
+      if (!slice || !stack.services.includes(service as ServiceName)) return reply(404, { error: `no open slice ${sliceName} with ${service}` });
+      if (action === "release") {
+        await releases.get(key)?.();
+        releases.delete(key);
+        return reply(200, {});
+      }
+      return slice.lease(service as ServiceName).then(
+        (release) => (releases.set(key, release), reply(200, {})),
         (error: unknown) => reply(500, controlFailure(error)),
       );
     }

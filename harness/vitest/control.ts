@@ -13,11 +13,13 @@ export function stackControl(stack: StackDescription): {
   crash(name: ServiceName): Promise<StackDescription>;
   /** Opens the slice of this name (see Stack.slice), or empties it if it is open. */
   slice(name: string): Promise<SliceDescription>;
+  /** Leases a service with one part only (Neo4j) to an open slice (see StackSlice.lease); resolves with the release. */
+  lease(slice: string, service: ServiceName): Promise<() => Promise<void>>;
   /** Messages of the services that died after the boot (see Stack.deaths). */
   deaths(): Promise<string[]>;
 } {
   const call = async <Answer>(action: string, name: string): Promise<Answer> => {
-    const response = await fetch(`${stack.control}/${action}/${encodeURIComponent(name)}`, { method: "POST" });
+    const response = await fetch(`${stack.control}/${action}/${name}`, { method: "POST" });
     const body = (await response.json()) as Answer | ControlFailure;
     if (response.ok) return body as Answer;
     const failure = body as ControlFailure;
@@ -28,6 +30,10 @@ export function stackControl(stack: StackDescription): {
     recreate: (name) => call("recreate", name),
     crash: (name) => call("crash", name),
     slice: (name) => call("slice", name),
+    lease: async (slice, service) => {
+      await call("lease", `${slice}/${service}`);
+      return async () => void (await call("release", `${slice}/${service}`));
+    },
     deaths: async () => (await (await fetch(`${stack.control}/deaths`)).json()) as string[],
   };
 }

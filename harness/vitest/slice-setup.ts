@@ -2,9 +2,9 @@
 // worker's slice of the stack is emptied, and the app variables in process.env point at it, so
 // that an app module reading DATABASE_URL or REDIS_URL at import meets its worker's slice; with
 // slices: "off" they point at the stack's own data.
-import { beforeEach, inject } from "vitest";
+import { afterAll, beforeEach, inject } from "vitest";
 import { stackControl } from "./control.ts";
-import { setWorkerSlice } from "./worker-slice.ts";
+import { releaseLeases, setWorkerSlice } from "./worker-slice.ts";
 
 const { slices = "file" } = inject("stackHarnessOptions") ?? {};
 const stack = inject("stack");
@@ -18,8 +18,9 @@ if (slices === "off") {
   const open = async () => {
     const slice = await control.slice(name);
     Object.assign(process.env, slice.hostEnvironment);
-    setWorkerSlice(slice);
+    setWorkerSlice(slice, control);
   };
   await open();
   if (slices === "test") beforeEach(open);
+  afterAll(releaseLeases);
 }

@@ -1,11 +1,19 @@
+import type { ServiceName } from "../catalog/catalog.ts";
 import { StackError } from "../errors.ts";
+import type { stackControl } from "./control.ts";
 import type { SliceDescription } from "./description.ts";
 
-let current: SliceDescription | undefined;
+let current: { slice: SliceDescription; control: ReturnType<typeof stackControl>; releases: Array<() => Promise<void>> } | undefined;
 
 /** Set by the preset's slice setup before each test file. */
-export function setWorkerSlice(slice: SliceDescription): void {
-  current = slice;
+export function setWorkerSlice(slice: SliceDescription, control: ReturnType<typeof stackControl>): void {
+  current = { slice, control, releases: current?.releases ?? [] };
+}
+
+/** Releases what the test file leased; the preset's slice setup calls it after each file. */
+export async function releaseLeases(): Promise<void> {
+  const releases = current?.releases.splice(0) ?? [];
+  await Promise.all(releases.map((release) => release()));
 }
 
 /**
@@ -14,6 +22,23 @@ export function setWorkerSlice(slice: SliceDescription): void {
  * @example const { hostEnvironment } = stackSlice(); new pg.Client(hostEnvironment.DATABASE_URL)
  */
 export function stackSlice(): SliceDescription {
+  return workerSlice().slice;
+}
+
+/**
+ * Leases a service with one part only (Neo4j) to this worker's slice for the rest of the test
+ * file: waits until no other file holds it, and empties it. The preset releases it after the file
+ * (or call the release it resolves with, to let other files have it sooner).
+ * @example beforeAll(() => stackLease("neo4j"));
+ */
+export async function stackLease(service: ServiceName): Promise<() => Promise<void>> {
+  const { slice, control, releases } = workerSlice();
+  const release = await control.lease(slice.name, service);
+  releases.push(release);
+  return release;
+}
+
+function workerSlice(): NonNullable<typeof current> {
   if (!current) {
     throw new StackError({
       code: "no-slice",

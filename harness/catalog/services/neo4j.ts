@@ -43,6 +43,26 @@ export const neo4jService = defineService<Driver>({
       fix: `use a password of at least ${shortestPassword} characters, e.g. NEO4J_AUTH=neo4j/${neo4jPassword}.`,
     };
   },
+  slicing: {
+    method: "a lease of its single user database (Community edition has one): one slice at a time holds it, emptied of nodes, relationships, indexes and constraints when taken",
+    exclusive: true,
+    variables: () => ({}),
+    async open({ url, environment }) {
+      const { user, password } = credentials(environment);
+      const driver = neo4j.driver(url, environment.NEO4J_AUTH === "none" ? undefined : neo4j.auth.basic(user, password));
+      try {
+        // Batched, as an auto-commit transaction (what IN TRANSACTIONS needs), so a large graph fits the heap.
+        const session = driver.session();
+        await session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").finally(() => session.close());
+        const { records: constraints } = await driver.executeQuery("SHOW CONSTRAINTS YIELD name");
+        for (const record of constraints) await driver.executeQuery(`DROP CONSTRAINT \`${record.get("name")}\``);
+        const { records: indexes } = await driver.executeQuery("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'");
+        for (const record of indexes) await driver.executeQuery(`DROP INDEX \`${record.get("name")}\``);
+      } finally {
+        await driver.close();
+      }
+    },
+  },
   appEnvironment: (url, environment) => {
     const { user, password } = credentials(environment);
     return { NEO4J_URI: url, NEO4J_USERNAME: user, NEO4J_PASSWORD: password };

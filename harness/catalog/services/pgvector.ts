@@ -1,25 +1,10 @@
-import pg from "pg";
+import type pg from "pg";
 import { defineService, quickToStart } from "../service-spec.ts";
+import { connected, pgvectorSlicing } from "./pgvector-slices.ts";
 
 const user = "stack";
 const password = "stack-password";
 const database = "stack";
-/** The database every slice is created from: it holds the vector extension. */
-const sliceTemplate = "stack_slice_template";
-
-async function connected(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => {}); // a restart ends the connection; the next query then rejects
-  await client.connect();
-  return client;
-}
-
-/** The URL of another database of the same server. */
-function onDatabase(url: string, name: string): string {
-  const other = new URL(url);
-  other.pathname = `/${name}`;
-  return other.href;
-}
 
 export const pgvector = defineService<pg.Client>({
   name: "pgvector",
@@ -44,25 +29,7 @@ export const pgvector = defineService<pg.Client>({
   stopTimeoutSeconds: 10,
   dependsOn: [],
   absentTools: ["curl", "wget", "nc"],
-  slicing: {
-    method: "its own database, created from a template database that holds the vector extension",
-    variables: (slice) => ({ POSTGRES_DB: `slice_${slice.name}` }),
-    async open({ url }, slice) {
-      const admin = await connected(url);
-      try {
-        const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [sliceTemplate]);
-        if (!rowCount) {
-          await admin.query(`CREATE DATABASE ${sliceTemplate}`);
-          const template = await connected(onDatabase(url, sliceTemplate));
-          await template.query("CREATE EXTENSION IF NOT EXISTS vector").finally(() => template.end());
-        }
-        await admin.query(`DROP DATABASE IF EXISTS slice_${slice.name} WITH (FORCE)`);
-        await admin.query(`CREATE DATABASE slice_${slice.name} TEMPLATE ${sliceTemplate}`);
-      } finally {
-        await admin.end();
-      }
-    },
-  },
+  slicing: pgvectorSlicing,
   appEnvironment: (url) => ({ DATABASE_URL: url }),
   url: (host, port, env) =>
     `postgres://${encodeURIComponent(env.POSTGRES_USER ?? "postgres")}:${encodeURIComponent(env.POSTGRES_PASSWORD ?? "")}@${host}:${port}/${encodeURIComponent(env.POSTGRES_DB ?? env.POSTGRES_USER ?? "postgres")}`,

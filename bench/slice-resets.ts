@@ -20,7 +20,7 @@ const fill: Record<Sliced, (slice: StackSlice<Sliced>) => Promise<void>> = {
   },
   async elasticsearch(slice) {
     const es = await slice.client("elasticsearch");
-    const index = `${slice.environment("host").ELASTICSEARCH_INDEX_PREFIX}docs`;
+    const index = `${slice.appEnvironment("host").ELASTICSEARCH_INDEX_PREFIX}docs`;
     await es.bulk({ refresh: true, operations: ids.flatMap((id) => [{ index: { _index: index, _id: String(id) } }, { text: "text" }]) });
   },
   async chroma(slice) {

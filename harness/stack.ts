@@ -55,7 +55,11 @@ export class Stack<Names extends ServiceName = ServiceName> {
     this.reuse = parts.reuse;
     this.cleanup = parts.cleanup;
     this.deathWatch = parts.deaths;
-    this.slices = new Slices(this.containers, (name, variables) => this.connect(name, variables));
+    this.slices = new Slices({
+      names: this.services,
+      service: (name) => this.service(name),
+      connect: (name, variables) => this.connect(name, variables),
+    });
   }
 
   /** Endpoint from this machine; read from the engine each time, since restarts change host ports. */
@@ -92,7 +96,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
    * other slices' data nor the stack's own, e.g. one per test worker, and leases of Neo4j's single
    * database; Ollama and Spark are shared. Opening a name again empties that slice. The slice
    * gives endpoints, clients and the app variables pointed at it.
-   * @example const slice = await stack.slice("w1"); slice.environment("host").DATABASE_URL
+   * @example const slice = await stack.slice("w1"); slice.appEnvironment("host").DATABASE_URL
    */
   slice(name: string): Promise<StackSlice<Names>> {
     return this.slices.open(name);

@@ -69,7 +69,7 @@ describe("slices of one stack", () => {
   const own = (): View => ({ client: (name) => stack.client(name), environment: stack.appEnvironment() });
   const sliceView = async (name: string): Promise<View> => {
     const slice = await stack.slice(name);
-    return { client: (service) => slice.client(service), environment: slice.environment("host") };
+    return { client: (service) => slice.client(service), environment: slice.appEnvironment("host") };
   };
 
   beforeAll(async () => {
@@ -96,7 +96,7 @@ describe("slices of one stack", () => {
 
   it.each(sliced)("%s: opening a slice again, or resetting it, empties it", async (name) => {
     const slice = await stack.slice("reset_me");
-    const view = { client: slice.client.bind(slice) as View["client"], environment: slice.environment("host") };
+    const view = { client: slice.client.bind(slice) as View["client"], environment: slice.appEnvironment("host") };
     await stores[name].write(view, 4);
     expect(await stores[name].count(view)).toBe(4);
     await slice.reset(name);
@@ -115,12 +115,12 @@ describe("slices of one stack", () => {
 
   it("hands an app its slice's variables, for this machine and for the stack network", async () => {
     const slice = await stack.slice("app");
-    const host = slice.environment("host");
+    const host = slice.appEnvironment("host");
     expect(new URL(host.DATABASE_URL!).pathname).toBe("/slice_app");
     expect(host.REDIS_URL).toBe(`${stack.hostEndpoint("redis").url}/${slice.index}`);
     expect(host.ELASTICSEARCH_INDEX_PREFIX).toBe("slice-app-");
     expect(host).toMatchObject({ CHROMA_TENANT: "default_tenant", CHROMA_DATABASE: "slice_app" });
-    const network = slice.environment("network");
+    const network = slice.appEnvironment("network");
     expect(network.DATABASE_URL).toBe(`postgres://stack:stack-password@pgvector:5432/slice_app`);
     expect(network.REDIS_URL).toBe(`redis://redis:6379/${slice.index}`);
     expect(stack.appEnvironment().DATABASE_URL).toBe("postgres://stack:stack-password@pgvector:5432/stack");

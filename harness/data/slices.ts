@@ -5,8 +5,13 @@ import { StackError } from "../errors.ts";
 
 const sliceName = /^[a-z0-9_]{1,40}$/;
 
-/** Connects a client of a service with the given slice variables; the stack closes it at stop(). */
-export type SliceClients<Names extends ServiceName> = <Name extends Names>(name: Name, variables: Record<string, string>) => Promise<ClientOf<Name>>;
+/** What slices use of their stack: its services, its own lookup of one (which names a dead or missing service), and its clients. */
+export interface SliceHost<Names extends ServiceName> {
+  names: readonly Names[];
+  service(name: Names): ServiceContainer;
+  /** Connects a client of a service with the given slice variables; the stack closes it at stop(). */
+  connect<Name extends Names>(name: Name, variables: Record<string, string>): Promise<ClientOf<Name>>;
+}
 
 /**
  * A slice of the stack: a part of every stateful service that sees none of the other slices'
@@ -17,26 +22,22 @@ export class StackSlice<Names extends ServiceName = ServiceName> {
   readonly name: string;
   /** 1, 2, ... in the order the stack opened its slices. */
   readonly index: number;
-  private readonly containers: ReadonlyMap<Names, ServiceContainer>;
-  private readonly clients: SliceClients<Names>;
+  private readonly host: SliceHost<Names>;
   private readonly opening: Slices<Names>;
 
-  constructor(ref: SliceRef, containers: ReadonlyMap<Names, ServiceContainer>, clients: SliceClients<Names>, opening: Slices<Names>) {
+  constructor(ref: SliceRef, host: SliceHost<Names>, opening: Slices<Names>) {
     this.name = ref.name;
     this.index = ref.index;
-    this.containers = containers;
-    this.clients = clients;
+    this.host = host;
     this.opening = opening;
   }
 
   /** The services whose data this slice has a part of to itself. */
   get slicedServices(): Names[] {
-    return [...this.containers].filter(([, service]) => service.spec.slicing && !service.spec.slicing.exclusive).map(([name]) => name);
-  }
-
-  /** The services with one part only, which this slice must lease (see lease). */
-  get leasedServices(): Names[] {
-    return [...this.containers].filter(([, service]) => service.spec.slicing?.exclusive).map(([name]) => name);
+    return this.host.names.filter((name) => {
+      const slicing = this.host.service(name).spec.slicing;
+      return slicing && !slicing.exclusive;
+    });
   }
 
   /**
@@ -50,17 +51,17 @@ export class StackSlice<Names extends ServiceName = ServiceName> {
 
   /** The slice's endpoint from this machine: e.g. its own database in the URL. */
   hostEndpoint(name: Names): Endpoint {
-    return this.container(name).hostEndpoint(this.variables(name));
+    return this.host.service(name).hostEndpoint(this.variables(name));
   }
 
   /** The slice's endpoint from a container on the stack network. */
   networkEndpoint(name: Names): Endpoint {
-    return this.container(name).networkEndpoint(this.variables(name));
+    return this.host.service(name).networkEndpoint(this.variables(name));
   }
 
   /** A connected client of the slice's part of the service, closed by stack.stop(). */
   client<Name extends Names>(name: Name): Promise<ClientOf<Name>> {
-    return this.clients(name, this.variables(name));
+    return this.host.connect(name, this.variables(name));
   }
 
   /**
@@ -68,8 +69,8 @@ export class StackSlice<Names extends ServiceName = ServiceName> {
    * REDIS_URL with its logical database, ELASTICSEARCH_INDEX_PREFIX, CHROMA_TENANT and
    * CHROMA_DATABASE, ...): for an app container on the stack network, or on this machine.
    */
-  environment(from: "network" | "host" = "network"): Record<string, string> {
-    return Object.assign({}, ...[...this.containers].map(([name, service]) => service.appEnvironment(from, this.variables(name))));
+  appEnvironment(from: "network" | "host" = "network"): Record<string, string> {
+    return Object.assign({}, ...this.host.names.map((name) => this.host.service(name).appEnvironment(from, this.variables(name))));
   }
 
   /** Empties the slice's part of every sliced service, or of one (a leased one only while this slice holds it). */
@@ -78,15 +79,7 @@ export class StackSlice<Names extends ServiceName = ServiceName> {
   }
 
   private variables(name: Names): Record<string, string> {
-    return this.container(name).spec.slicing?.variables(this) ?? {};
-  }
-
-  private container(name: Names): ServiceContainer {
-    const service = this.containers.get(name);
-    if (!service) {
-      throw new StackError({ code: "not-in-stack", service: name, problem: "is not part of this stack.", fix: "boot it with the others." });
-    }
-    return service;
+    return this.host.service(name).spec.slicing?.variables(this) ?? {};
   }
 }
 
@@ -96,12 +89,10 @@ export class Slices<Names extends ServiceName = ServiceName> {
   private readonly queues = new Map<Names, Promise<unknown>>();
   /** Per leased service: the slice holding it, and the end of the line of those waiting. */
   private readonly leases = new Map<Names, { holder: string | undefined; line: Promise<void> }>();
-  private readonly containers: ReadonlyMap<Names, ServiceContainer>;
-  private readonly clients: SliceClients<Names>;
+  private readonly host: SliceHost<Names>;
 
-  constructor(containers: ReadonlyMap<Names, ServiceContainer>, clients: SliceClients<Names>) {
-    this.containers = containers;
-    this.clients = clients;
+  constructor(host: SliceHost<Names>) {
+    this.host = host;
   }
 
   /** Opens the slice of this name, empty, or empties it if it is open; `services` narrows what is emptied. */
@@ -115,23 +106,24 @@ export class Slices<Names extends ServiceName = ServiceName> {
     }
     const ref = this.refs.get(name) ?? { name, index: this.refs.size + 1 };
     this.refs.set(name, ref);
-    const sliced = [...this.containers].filter(([serviceName, service]) => {
-      if (!service.spec.slicing || (services && !services.includes(serviceName))) return false;
-      return !service.spec.slicing.exclusive || this.leases.get(serviceName)?.holder === name;
+    const sliced = (services ?? this.host.names).filter((serviceName) => {
+      const slicing = this.host.service(serviceName).spec.slicing;
+      return slicing && (!slicing.exclusive || this.leases.get(serviceName)?.holder === name);
     });
-    await Promise.all(sliced.map(([serviceName, service]) => this.oneAtATime(serviceName, () => this.openIn(service, ref))));
-    return new StackSlice(ref, this.containers, this.clients, this);
+    await Promise.all(sliced.map((serviceName) => this.oneAtATime(serviceName, () => this.openIn(this.host.service(serviceName), ref))));
+    return new StackSlice(ref, this.host, this);
   }
 
   /** Holds the service for the slice once every earlier lease of it is released, emptied for it. */
   async lease(name: Names, slice: SliceRef): Promise<() => Promise<void>> {
-    const service = this.containers.get(name);
-    if (!service?.spec.slicing?.exclusive) {
+    const service = this.host.service(name);
+    if (!service.spec.slicing?.exclusive) {
+      const leasable = this.host.names.filter((other) => this.host.service(other).spec.slicing?.exclusive);
       throw new StackError({
         code: "invalid-slice",
         service: name,
         problem: "is not leased: each slice has a part of its own, or it is shared.",
-        fix: `lease only ${[...this.containers].filter(([, other]) => other.spec.slicing?.exclusive).map(([other]) => other).join(", ") || "a service with one part only"}.`,
+        fix: `lease only ${leasable.join(", ") || "a service with one part only"}.`,
       });
     }
     const entry = this.leases.get(name) ?? { holder: undefined, line: Promise.resolve() };

@@ -7,6 +7,9 @@ export const loopback = "127.0.0.1";
 /** The variable that chooses another address, for bootStack and docker-compose.yml. */
 export const publishAddressVariable = "STACK_HARNESS_PUBLISH_ADDRESS";
 
+/** How often a first start tries other free host ports when one it chose was taken before the engine bound it. */
+export const portAttempts = 3;
+
 /** Whether the engine runs on this machine (a Unix socket or named pipe), so that its published ports are this machine's. */
 export function isLocalEngine(engine: ContainerRuntimeClient): boolean {
   return Boolean((engine.container.dockerode.modem as { socketPath?: unknown }).socketPath);

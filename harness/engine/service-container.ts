@@ -10,7 +10,7 @@ import { StackError } from "../errors.ts";
 import { copyInto } from "./copy-files.ts";
 import { dockerHealthCheck } from "./healthcheck.ts";
 import { HealthWait } from "./health-wait.ts";
-import { freeHostPorts, isWildcard, loopback, PublishingContainer } from "./published-ports.ts";
+import { freeHostPorts, isWildcard, loopback, portAttempts, PublishingContainer } from "./published-ports.ts";
 import { cacheVolumeName, containerName, reuseLabel, runLabels, serviceLabel } from "./resource-names.ts";
 import { startFailure, type TakenPort } from "./start-failure.ts";
 
@@ -50,8 +50,6 @@ export interface ServicePlacement extends ServicePlan {
   onWaiting: () => void;
 }
 
-/** How often a first start tries other free host ports when one it chose was taken before the engine bound it. */
-const portAttempts = 3;
 
 /** One service's container: started, restarted in place, or recreated on its named volume; it answers for its endpoints. */
 export class ServiceContainer {

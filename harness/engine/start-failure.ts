@@ -2,6 +2,7 @@ import type { ServiceSpec } from "../catalog/service-spec.ts";
 import { StackError } from "../errors.ts";
 import { logDetails } from "./container-logs.ts";
 import { HealthWaitFailure } from "./health-wait.ts";
+import { portAttempts } from "./published-ports.ts";
 
 /** A host port the engine could not publish a container port on, and who chose it: the `hostPorts` option, the harness at the first start, or the stack, which keeps it. */
 export interface TakenPort {
@@ -9,8 +10,6 @@ export interface TakenPort {
   hostPort: number;
   by: "option" | "harness" | "stack";
 }
-
-const portAttemptsText = "three times in a row";
 
 /** Why a service's container did not start or become healthy, with its fix and last log lines. */
 export function startFailure(spec: ServiceSpec, placement: { image: string; startupTimeoutMs: number }, error: unknown, taken?: TakenPort): StackError {
@@ -40,7 +39,7 @@ export function startFailure(spec: ServiceSpec, placement: { image: string; star
     const { hostPort, containerPort, by } = taken;
     const fixes = {
       option: `stop what listens on port ${hostPort}, or choose another port in hostPorts.${spec.name}, or leave it out for a free port.`,
-      harness: `boot again: the harness chooses other free ports (something took the ones it chose ${portAttemptsText}).`,
+      harness: `boot again: the harness chooses other free ports (something took the ones it chose, ${portAttempts} times in a row).`,
       stack: `stop what listens on port ${hostPort}: the stack published "${spec.name}" there at its boot and keeps the port for its life; or boot a new stack.`,
     };
     return failure("host-port-taken", `host port ${hostPort} is already taken, so the container cannot publish port ${containerPort} on it.`, fixes[by]);

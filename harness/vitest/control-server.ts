@@ -27,7 +27,8 @@ export function serveControl(stack: Stack): Promise<{ server: Server; describe()
   const slices = new Map<string, StackSlice>();
   const releases = new Map<string, () => Promise<void>>();
   const server = createServer(async (request, response) => {
-    const [, action, name] = (request.url ?? "").split("/") as [string, string, ServiceName];
+    // /<action>/<service>, or /<action>/<slice>[/<service>] for slices and leases.
+    const [, action = "", name = "", service = ""] = (request.url ?? "").split("/");
     const reply = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     if (request.method === "GET" && action === "deaths") return reply(200, stack.deaths().map((death) => death.message));
     if (request.method === "POST" && action === "slice") {
@@ -37,21 +38,20 @@ export function serveControl(stack: Stack): Promise<{ server: Server; describe()
       );
     }
     if (request.method === "POST" && (action === "lease" || action === "release")) {
-      const [, , sliceName = "", service = ""] = (request.url ?? "").split("/");
-      const key = `${sliceName}/${service}`;
-      const slice = slices.get(sliceName);
-      if (!slice || !stack.services.includes(service as ServiceName)) return reply(404, { error: `no open slice ${sliceName} with ${service}` });
+      const key = `${name}/${service}`;
+      const slice = slices.get(name);
+      if (!slice || !isService(stack, service)) return reply(404, { error: `no open slice ${name} with ${service}` });
       if (action === "release") {
         await releases.get(key)?.();
         releases.delete(key);
         return reply(200, {});
       }
-      return slice.lease(service as ServiceName).then(
+      return slice.lease(service).then(
         (release) => (releases.set(key, release), reply(200, {})),
         (error: unknown) => reply(500, controlFailure(error)),
       );
     }
-    if (request.method !== "POST" || !isControlAction(action) || !stack.services.includes(name)) {
+    if (request.method !== "POST" || !isControlAction(action) || !isService(stack, name)) {
       return reply(404, { error: `unknown request ${request.method} ${request.url}` });
     }
     try {
@@ -69,6 +69,15 @@ export function serveControl(stack: Stack): Promise<{ server: Server; describe()
   );
 }
 
+function isService(stack: Stack, name: string): name is ServiceName {
+  return (stack.services as readonly string[]).includes(name);
+}
+
+/** Per service: its endpoint from this machine and the one from the stack network, of the stack or of a slice. */
+function endpointsOf(view: Pick<Stack, "hostEndpoint" | "networkEndpoint">, names: readonly ServiceName[]): StackDescription["endpoints"] {
+  return Object.fromEntries(names.map((name) => [name, { host: view.hostEndpoint(name), network: view.networkEndpoint(name) }]));
+}
+
 function controlFailure(error: unknown): ControlFailure {
   if (!(error instanceof StackError)) return { error: (error as Error).message };
   const { code, service, problem, fix, details } = error;
@@ -79,9 +88,9 @@ function describeSlice(slice: StackSlice): SliceDescription {
   return {
     name: slice.name,
     index: slice.index,
-    endpoints: Object.fromEntries(slice.slicedServices.map((name) => [name, { host: slice.hostEndpoint(name), network: slice.networkEndpoint(name) }])),
-    environment: slice.environment("network"),
-    hostEnvironment: slice.environment("host"),
+    endpoints: endpointsOf(slice, slice.slicedServices),
+    environment: slice.appEnvironment("network"),
+    hostEnvironment: slice.appEnvironment("host"),
   };
 }
 
@@ -90,9 +99,7 @@ function describeStack(stack: Stack, control: string): StackDescription {
     runId: stack.runId,
     network: stack.network,
     services: [...stack.services],
-    endpoints: Object.fromEntries(
-      stack.services.map((name) => [name, { host: stack.hostEndpoint(name), network: stack.networkEndpoint(name) }]),
-    ),
+    endpoints: endpointsOf(stack, stack.services),
     environment: stack.appEnvironment(),
     hostEnvironment: stack.appEnvironment("host"),
     control,

@@ -1,14 +1,15 @@
 // `npm run bench`: boot times of bootStack() against `docker compose up --wait`, each service
-// alone, warm boots with reuse, per-service time to healthy and memory, and the reset of a slice
-// per service. Writes reports/bench.json and reports/bench-timeline.svg. BENCH_ROUNDS sets the
-// repetitions (default 3); BENCH_ONLY=resets measures the slice resets alone.
+// alone, warm boots with reuse, per-service time to healthy and memory, the reset of a slice to a
+// seed of 1,000 items per service, and a slice's snapshot and restore. Writes reports/bench.json and
+// reports/bench-timeline.svg. BENCH_ROUNDS sets the repetitions (default 3); BENCH_ONLY=resets
+// measures the slice resets, snapshots and restores alone.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { serviceNames, type ServiceName } from "../harness/catalog/catalog.ts";
 import { writeComposeFile } from "../harness/compose/generate.ts";
 import { composeColdBoot, harnessColdBoot, singleBoot, warmBoots, type HarnessBoot } from "./contenders.ts";
-import { sliceResets } from "./slice-resets.ts";
+import { sliceDataTimes } from "./slice-data.ts";
 import { median, round } from "./stats.ts";
 import { timelineSvg } from "./timeline-svg.ts";
 
@@ -17,15 +18,18 @@ const reports = fileURLToPath(new URL("../reports/", import.meta.url));
 const composeFile = fileURLToPath(new URL("../docker-compose.yml", import.meta.url));
 const seconds = (ms: number) => round(ms / 1000);
 
-const resets = await sliceResets(Math.max(rounds, 5));
-const resetReport = Object.fromEntries(
-  Object.entries(resets).map(([name, ms]) => [name, { milliseconds: ms.map((value) => round(value, 1)), medianMilliseconds: round(median(ms), 1) }]),
+const sliceData = await sliceDataTimes(Math.max(rounds, 5));
+const timesOf = (ms: number[]) => ({ milliseconds: ms.map((value) => round(value, 1)), medianMilliseconds: round(median(ms), 1) });
+const resetReport = Object.fromEntries(Object.entries(sliceData.resets).map(([name, ms]) => [name, timesOf(ms)]));
+const snapshotReport = { resetAll: timesOf(sliceData.resetAll), snapshot: timesOf(sliceData.snapshot), restore: timesOf(sliceData.restore) };
+for (const [name, { medianMilliseconds }] of Object.entries(resetReport)) console.log(`reset of a slice to a seed of 1,000 items, ${name}: ${medianMilliseconds} ms (median)`);
+console.log(
+  `whole slice (5 services, 1,000 items each): reset ${snapshotReport.resetAll.medianMilliseconds} ms, snapshot ${snapshotReport.snapshot.medianMilliseconds} ms, restore ${snapshotReport.restore.medianMilliseconds} ms (medians)`,
 );
-for (const [name, { medianMilliseconds }] of Object.entries(resetReport)) console.log(`reset of a slice with 1,000 records, ${name}: ${medianMilliseconds} ms (median)`);
 if (process.env.BENCH_ONLY === "resets") {
   await mkdir(reports, { recursive: true });
   const machine = { cores: availableParallelism(), images: process.env.STACK_HARNESS_IMAGES ?? "upstream", rounds: Math.max(rounds, 5) };
-  await writeFile(`${reports}bench.json`, `${JSON.stringify({ machine, sliceResetWith1000Records: resetReport }, null, 2)}\n`);
+  await writeFile(`${reports}bench.json`, `${JSON.stringify({ machine, sliceResetToSeedOf1000: resetReport, sliceSnapshotOf1000: snapshotReport }, null, 2)}\n`);
   console.log("Wrote reports/bench.json");
   process.exit(0);
 }
@@ -85,7 +89,8 @@ const report = {
     ratioToSlowest: round(median(harnessMs) / singleMedians[slowest], 3),
   },
   warmBoot: { seconds: warm.map(seconds), medianSeconds: seconds(median(warm)) },
-  sliceResetWith1000Records: resetReport,
+  sliceResetToSeedOf1000: resetReport,
+  sliceSnapshotOf1000: snapshotReport,
   timeToHealthySeconds: timeToHealthy,
   memoryAfterBootMiB: { ...memoryMiB, total: round(Object.values(memoryMiB).reduce((sum, mib) => sum + mib, 0), 1) },
   harnessCpuSecondsDuringBoot: seconds(median(harness.map((boot) => boot.harnessCpuMs))),

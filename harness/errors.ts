@@ -19,6 +19,12 @@ export type StackErrorCode =
   | "invalid-slice"
   /** A service that could not make or empty a slice. */
   | "slice-failed"
+  /** A seed (BootOptions.seeds) that a service refused: the file and the statement are named. */
+  | "seed-failed"
+  /** A snapshot restored that was never taken. */
+  | "no-snapshot"
+  /** A service a slice holds the lease of, asked of the stack's own data meanwhile. */
+  | "leased"
   /** A test that asked for its worker's slice where the preset gives none. */
   | "no-slice"
   /** A stack member asked of a service the stack does not hold. */

@@ -1,8 +1,9 @@
 import type { ExecResult } from "testcontainers";
-import { catalog, type ClientOf, type ServiceName } from "./catalog/catalog.ts";
-import type { ClientFactory, StackSettings } from "./catalog/service-spec.ts";
+import { catalog, type ClientOf, type Seeds, type ServiceName } from "./catalog/catalog.ts";
+import { stackPart, type ClientFactory, type StackSettings } from "./catalog/service-spec.ts";
 import type { RunCleanup } from "./cleanup/run-cleanup.ts";
-import { Slices, type StackSlice } from "./data/slices.ts";
+import { StackData } from "./data/stack-data.ts";
+import type { StackSlice } from "./data/stack-slice.ts";
 import type { DeathWatch } from "./engine/death-watch.ts";
 import type { Endpoint, ServiceContainer } from "./engine/service-container.ts";
 import { StackError } from "./errors.ts";
@@ -32,7 +33,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
   private readonly cleanup: RunCleanup;
   private readonly deathWatch: DeathWatch<Names>;
   private readonly clients: Array<() => Promise<void>> = [];
-  private readonly slices: Slices<Names>;
+  private readonly data: StackData<Names>;
 
   /** Made by bootStack(). */
   constructor(parts: {
@@ -55,7 +56,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
     this.reuse = parts.reuse;
     this.cleanup = parts.cleanup;
     this.deathWatch = parts.deaths;
-    this.slices = new Slices({
+    this.data = new StackData({
       names: this.services,
       service: (name) => this.service(name),
       connect: (name, variables) => this.connect(name, variables),
@@ -94,29 +95,59 @@ export class Stack<Names extends ServiceName = ServiceName> {
   /**
    * Opens a slice: a part of pgvector, Redis, Elasticsearch and Chroma that sees none of the
    * other slices' data nor the stack's own, e.g. one per test worker, and leases of Neo4j's single
-   * database; Ollama and Spark are shared. Opening a name again empties that slice. The slice
-   * gives endpoints, clients and the app variables pointed at it.
+   * database; Ollama and Spark are shared. A slice opens holding the seeds, and opening a name
+   * again resets that slice. The slice gives endpoints, clients and the app variables pointed at it.
    * @example const slice = await stack.slice("w1"); slice.appEnvironment("host").DATABASE_URL
    */
   slice(name: string): Promise<StackSlice<Names>> {
-    return this.slices.open(name);
+    return this.data.open(name);
+  }
+
+  /**
+   * Returns the stack's own data (what a caller without a slice sees) to the seeds, in every
+   * stateful service or in one; Neo4j only while no slice holds its lease.
+   * @example await stack.reset("redis")
+   */
+  reset(name?: Names): Promise<void> {
+    return this.data.reset(stackPart, name ? [name] : undefined);
+  }
+
+  /**
+   * Keeps the stack's own data of every stateful service as `name` (slices take their own:
+   * slice.snapshot); restore(name) brings it back exactly.
+   * @example await stack.snapshot("before_import"); ...; await stack.restore("before_import")
+   */
+  snapshot(name: string): Promise<void> {
+    return this.data.snapshot(stackPart, name);
+  }
+
+  /** Makes the stack's own data hold exactly what it held at snapshot(name). */
+  restore(name: string): Promise<void> {
+    return this.data.restore(stackPart, name);
+  }
+
+  /** Run by bootStack() once every service is healthy: applies the seeds, which every slice then starts from. */
+  applySeeds(seeds: Seeds, adopted: boolean): Promise<void> {
+    return this.data.applySeeds(seeds, adopted);
   }
 
   /** Restarts the same container gracefully and waits for its healthcheck again; also revives a dead service. */
   restart(name: Names): Promise<void> {
     const service = this.service(name, { evenIfDead: true });
     this.deathWatch.forget(name);
-    return service.restart();
+    return this.data.whileChanging(name, () => service.restart());
   }
 
   /** Replaces the container with a new one on the same named volume. */
   recreate(name: Names): Promise<void> {
-    return this.service(name).recreate();
+    const service = this.service(name);
+    return this.data.whileChanging(name, () => service.recreate());
   }
 
   /** Kills the container with SIGKILL (a crash, an OOM kill), starts it again and waits for healthy. */
   crash(name: Names): Promise<void> {
-    return this.service(name).crash();
+    const service = this.service(name);
+    return this.data.whileChanging(name, () => service.crash());
   }
 
   /**
@@ -162,7 +193,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
    */
   async stop(): Promise<void> {
     this.deathWatch.stop();
-    await Promise.allSettled(this.clients.splice(0).map((close) => withinMs(clientCloseMs, close())));
+    await Promise.allSettled([...this.clients.splice(0).map((close) => withinMs(clientCloseMs, close())), withinMs(clientCloseMs, this.data.close())]);
     if (this.reuse) return;
     await this.cleanup.remove();
   }

@@ -94,7 +94,7 @@ describe("slices of one stack", () => {
     expect(await stores[name].count(own())).toBe(8);
   });
 
-  it.each(sliced)("%s: opening a slice again, or resetting it, empties it", async (name) => {
+  it.each(sliced)("%s: opening a slice again, or resetting it, empties it (no seed)", async (name) => {
     const slice = await stack.slice("reset_me");
     const view = { client: slice.client.bind(slice) as View["client"], environment: slice.appEnvironment("host") };
     await stores[name].write(view, 4);
@@ -136,22 +136,22 @@ describe("slices of one stack", () => {
   });
 });
 
-describe("a Redis slice beyond its 15 logical databases", () => {
+describe("a Redis slice beyond its 14 logical databases", () => {
   it("is refused, naming the limit and the fix", async () => {
     await using stack = await bootStack({ services: ["redis"] });
-    for (let index = 1; index <= 15; index++) await stack.slice(`w${index}`);
-    const error = await stack.slice("w16").then(
-      () => expect.fail("the 16th slice should have been refused"),
+    for (let index = 1; index <= 14; index++) await stack.slice(`w${index}`);
+    const error = await stack.slice("w15").then(
+      () => expect.fail("the 15th slice should have been refused"),
       (failed: unknown) => failed as StackError,
     );
     expect(error.code).toBe("too-many-slices");
-    expect(error.message).toMatch(/redis: keeps 16 logical databases, so it has room for 15 slices, not 16/);
+    expect(error.message).toMatch(/redis: keeps 16 logical databases, so it has room for 14 slices \(database 0 is the stack's, 15 holds snapshots\), not 15/);
     expect(error.fix).toMatch(/maxWorkers/);
   });
 });
 
 describe("a lease of Neo4j, whose Community edition has one user database", () => {
-  it("goes to one slice at a time, emptied of the last holder's nodes and constraints", async () => {
+  it("goes to one slice at a time, emptied of the last holder's nodes and constraints (no seed)", async () => {
     await using stack = await bootStack({ services: ["neo4j"] });
     const [a, b] = [await stack.slice("a"), await stack.slice("b")];
     const nodes = async () => (await (await stack.client("neo4j")).executeQuery("MATCH (n) RETURN count(n) AS n")).records[0]!.get("n").toNumber();

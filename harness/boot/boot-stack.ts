@@ -35,7 +35,7 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
     const runId = newRunId();
     return boot({ engine, plan, report, cleanup: await RunCleanup.forNewRun(engine, runId), reuse: undefined });
   }
-  const key = await reuseKey(engine, plan.services.values(), plan.settings);
+  const key = await reuseKey(engine, plan.services.values(), plan.settings, plan.seeds);
   return withMachineLock(reuseLockName(key), reuseLockTimeoutMs, async () => {
     const runId = reuseRunId(key);
     const adopted = await reusable(engine, key, networkName(runId), plan.names);
@@ -106,14 +106,18 @@ async function boot<Names extends ServiceName>({ engine, plan, report: reportOf,
     const failure = outcomes.find((outcome) => outcome.status === "rejected");
     if (failure) throw failure.reason;
     await deaths.start();
+    const stack = new Stack({ runId, network, services: plan.names, containers, bootMs, settings: plan.settings, reuse, cleanup, deaths });
+    await stack.applySeeds(plan.seeds, reuse?.adopted ?? false);
+    throwIfInterrupted(signal);
+    return stack;
   } catch (error) {
+    deaths.stop();
     await abortRemoval;
     await cleanup.remove();
     throw error;
   } finally {
     signal?.removeEventListener("abort", removeOnAbort);
   }
-  return new Stack({ runId, network, services: plan.names, containers, bootMs, settings: plan.settings, reuse, cleanup, deaths });
 }
 
 function throwIfInterrupted(signal: AbortSignal | undefined): void {

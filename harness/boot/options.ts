@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { catalog, serviceNames, specOf, type ServiceName } from "../catalog/catalog.ts";
+import { catalog, serviceNames, specOf, type Seeds, type ServiceName } from "../catalog/catalog.ts";
 import { defaultOllamaModel, ollamaModelVariable, tinyModelReference } from "../catalog/models/ollama-model.ts";
 import { selectServices } from "../catalog/selection.ts";
 import type { StackSettings } from "../catalog/service-spec.ts";
@@ -100,6 +100,15 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    * @example bootStack({ publishAddress: "0.0.0.0" })
    */
   publishAddress?: string;
+  /**
+   * Data the app's tests start from, per service, applied once per stack after the boot; every
+   * slice opens holding it, and reset() returns to it. Files are read from this machine (relative
+   * paths from the working directory). A seed that fails names the service, the file and the
+   * statement, and the boot removes everything it started.
+   * @default no seeds: every part starts empty
+   * @example bootStack({ seeds: { pgvector: { sql: ["seeds/schema.sql"] }, redis: { commands: ["seeds/cache.redis"] } } })
+   */
+  seeds?: Seeds;
 }
 
 /** Everything a boot does, resolved from its options, the environment and the catalog before anything starts. */
@@ -109,6 +118,8 @@ export interface BootPlan<Names extends ServiceName = ServiceName> {
   services: ReadonlyMap<Names, ServicePlan>;
   track: ImageTrack;
   settings: StackSettings;
+  /** The seeds of the services booted. */
+  seeds: Seeds;
   /** Whether the stack is kept for reuse. */
   reuse: boolean;
   signal: AbortSignal | undefined;
@@ -139,10 +150,18 @@ export function resolveBootPlan<Names extends ServiceName>(options: BootOptions<
     services,
     track,
     settings: { ollamaModel: options.ollamaModel ?? env[ollamaModelVariable] ?? (track === "lookalike" ? tinyModelReference : defaultOllamaModel) },
+    seeds: seedsOf(names, options.seeds),
     reuse: reuseRequested(options.reuse, env),
     signal: options.signal,
     onProgress: options.onProgress,
   };
+}
+
+/** The seeds, each of a service this boot starts. */
+function seedsOf(names: readonly ServiceName[], seeds: Seeds = {}): Seeds {
+  const stray = Object.keys(seeds).find((name) => !names.includes(name as ServiceName));
+  if (stray) refuse(`\`seeds.${stray}\``, "seeds a service this boot does not start", `add "${stray}" to \`services\`, or leave its seed out.`);
+  return seeds;
 }
 
 /** Whether boots keep their stack for the next run: the option, else STACK_HARNESS_REUSE=true. */
@@ -162,7 +181,7 @@ function environmentOf(name: ServiceName, overrides: BootOptions["environment"])
 
 // Every key of BootOptions: a new option missing here fails the type check.
 const knownOptions = Object.keys({
-  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0, logDir: 0, publishAddress: 0,
+  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0, logDir: 0, publishAddress: 0, seeds: 0,
 } satisfies Record<keyof BootOptions, 0>);
 
 /** Refuses options of the wrong type or with unknown keys, naming the option and what it takes. */
@@ -174,7 +193,7 @@ function checkBootOptions(options: unknown): void {
   for (const key of Object.keys(given)) {
     if (!knownOptions.includes(key)) refuse(`\`${key}\``, "is not an option", `use one of: ${knownOptions.join(", ")}.`);
   }
-  const { startupTimeoutMs, onProgress, ollamaModel, signal, reuse, environment, hostPorts, logDir, publishAddress } = given;
+  const { startupTimeoutMs, onProgress, ollamaModel, signal, reuse, environment, hostPorts, logDir, publishAddress, seeds } = given;
   if (startupTimeoutMs !== undefined && !isPositive(startupTimeoutMs)) {
     perService("startupTimeoutMs", startupTimeoutMs, isPositive, "a number of milliseconds above 0", "{ startupTimeoutMs: 120_000 } or { startupTimeoutMs: { neo4j: 300_000 } }");
   }
@@ -201,6 +220,19 @@ function checkBootOptions(options: unknown): void {
   }
   if (publishAddress !== undefined && (typeof publishAddress !== "string" || isIP(publishAddress) === 0)) {
     refuse("`publishAddress`", `must be an IP address of the engine's host, not ${describe(publishAddress)}`, 'pass "127.0.0.1", or "0.0.0.0" for every address.');
+  }
+  if (seeds !== undefined) checkSeeds(seeds);
+}
+
+function checkSeeds(seeds: unknown): void {
+  const seeded = serviceNames.filter((name) => specOf(name).seeding);
+  const example = '{ seeds: { pgvector: { sql: ["seeds/schema.sql"] } } }';
+  perService("seeds", seeds, () => true, "a seed", example, true);
+  for (const [name, seed] of Object.entries(seeds as object)) {
+    const seeding = specOf(name as ServiceName).seeding;
+    if (!seeding) refuse(`\`seeds.${name}\``, "names a service that takes no seed", `seed only ${seeded.join(", ")}.`);
+    const problem = seeding.check(seed);
+    if (problem) throw new StackError({ code: "invalid-option", service: name, problem: `\`seeds.${name}\` ${problem}.`, fix: `pass ${seeding.shape}.` });
   }
 }
 

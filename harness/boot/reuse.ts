@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { ContainerRuntimeClient } from "testcontainers";
-import { specOf, type ServiceName } from "../catalog/catalog.ts";
+import { specOf, type Seeds, type ServiceName } from "../catalog/catalog.ts";
 import type { StackSettings } from "../catalog/service-spec.ts";
 import { dockerHealthCheck } from "../engine/healthcheck.ts";
 import { reuseLabel, serviceLabel } from "../engine/resource-names.ts";
@@ -11,13 +11,14 @@ import type { ServicePlan } from "../engine/service-container.ts";
 /**
  * Names a stack by everything that shapes it: the services, the image each runs (by image ID, so
  * a rebuilt image gives a new stack), each service's definition and plan (all but its startup
- * timeout), the files copied in and the settings. The key names the network, the containers and the volumes, so a reused stack always
+ * timeout), the files copied in, the settings and the seeds with their files. The key names the network, the containers and the volumes, so a reused stack always
  * has the network and DNS aliases its definition asks for.
  */
 export async function reuseKey(
   engine: ContainerRuntimeClient,
   services: Iterable<ServicePlan>,
   settings: StackSettings,
+  seeds: Seeds,
 ): Promise<string> {
   const shapes = await Promise.all(
     [...services]
@@ -30,7 +31,10 @@ export async function reuseKey(
         return { ...spec, ...plan, healthcheck, imageId, files };
       }),
   );
-  return createHash("sha256").update(JSON.stringify({ shapes, settings })).digest("hex").slice(0, 12);
+  const seedFiles = await Promise.all(
+    Object.entries(seeds).map(async ([name, seed]) => [name, seed, await Promise.all(specOf(name as ServiceName).seeding!.files(seed).map(fingerprint))]),
+  );
+  return createHash("sha256").update(JSON.stringify({ shapes, settings, seedFiles })).digest("hex").slice(0, 12);
 }
 
 /** Path, size and modification time of a file or of every file under a directory. */

@@ -24,7 +24,10 @@ export const catalog = {
 
 export type Catalog = typeof catalog;
 export type ServiceName = keyof Catalog;
-export type ClientOf<Name extends ServiceName> = Catalog[Name] extends ServiceSpec<infer Client> ? Client : never;
+export type ClientOf<Name extends ServiceName> = Catalog[Name] extends ServiceSpec<infer Client, unknown> ? Client : never;
+/** The seed an app may declare for each service that takes one (BootOptions.seeds). */
+export type Seeds = { [Name in ServiceName as SeedOf<Name> extends never ? never : Name]?: SeedOf<Name> };
+type SeedOf<Name extends ServiceName> = Catalog[Name] extends ServiceSpec<unknown, infer Seed> ? Seed : never;
 
 export const serviceNames = Object.keys(catalog) as ServiceName[];
 

@@ -41,28 +41,63 @@ export interface SliceRef {
   index: number;
 }
 
+/** The stack's own part of each service's data: what a caller without a slice reads and writes. */
+export const stackPart: SliceRef = { name: "stack", index: 0 };
+
+/** The name of the snapshot of the stack's own part taken right after its seeds, which every slice opens from. */
+export const seedSnapshot = "seed";
+
+/** What a service keeps between calls in the process holding the stack (Neo4j's snapshots). */
+export type KeptData = Map<string, unknown>;
+
 /**
  * How a stateful service keeps slices apart: each slice is reached through a few variables of
  * its own (a database name, a logical database, an index prefix) that the service's URL, client
- * and app variables read, while the container's environment stays the stack's.
+ * and app variables read, while the container's environment stays the stack's. Every call runs
+ * with the stack's own data as `target` (no slice variables), one call per service at a time.
  */
 export interface Slicing {
   /** How the slices are kept apart, as the README says it. */
   method: string;
+  /** How a snapshot is taken and restored, and what it holds, as the README says it. */
+  snapshots: string;
   /**
    * A service with one part only (Neo4j Community's single user database): a slice leases it
-   * whole, one slice at a time, and `open` empties it for each new holder.
+   * whole, one slice at a time, and `open` resets it for each new holder.
    */
   exclusive?: boolean;
+  /** Whether snapshots are kept in the process holding the stack (`kept`) rather than on the server: a reused stack is seeded again. */
+  keptInProcess?: boolean;
   /** The variables that point URL, client and app variables at the slice. */
   variables(slice: SliceRef): Record<string, string>;
   /**
-   * Makes the slice exist and hold nothing, from this machine; opening it again empties it. Runs
-   * with the stack's own data as `target` (no slice variables), one slice of the service at a time.
+   * Makes the part hold what the stack's seed snapshot holds, or nothing when the stack has no
+   * seed for the service; opening it again resets it.
    */
-  open(target: ClientTarget, slice: SliceRef): Promise<void>;
-  /** Readies the slice's next open in the background after each open (e.g. a spare copy), one at a time with the opens. */
-  prepare?(target: ClientTarget, slice: SliceRef): Promise<void>;
+  open(target: ClientTarget, part: SliceRef, kept: KeptData, seeded: boolean): Promise<void>;
+  /** Readies the part's next open in the background after each open (e.g. a spare copy). */
+  prepare?(target: ClientTarget, part: SliceRef): Promise<void>;
+  /** Keeps what the part holds as the snapshot `name`, replacing one of that name. */
+  snapshot(target: ClientTarget, part: SliceRef, name: string, kept: KeptData): Promise<void>;
+  /** Makes the part hold exactly what the snapshot `name` of the same part held; false when there is none. */
+  restore(target: ClientTarget, part: SliceRef, name: string, kept: KeptData): Promise<boolean>;
+  /** Closes what the calls keep open in `kept` (a connection), when the stack stops. */
+  close?(kept: KeptData): Promise<void>;
+}
+
+/**
+ * An app's seed data for a service, declared once per stack (BootOptions.seeds): applied to the
+ * stack's own part after the boot, then kept as the seed snapshot that every slice starts from.
+ */
+export interface Seeding<Seed> {
+  /** The shape of the seed, as the README and refusals say it. */
+  shape: string;
+  /** Refuses a seed of the wrong shape, or naming a file that is not there, before anything starts. */
+  check(seed: unknown): string | undefined;
+  /** The files the seed reads, whose changes make a reused stack a new one. */
+  files(seed: Seed): string[];
+  /** Applies the seed to the stack's own part; a failure names the file and the statement (seedFailure). */
+  apply(target: ClientTarget, seed: Seed): Promise<void>;
 }
 
 /** The client a service hands out. */
@@ -72,7 +107,7 @@ export interface ClientFactory<Client> {
 }
 
 /** One service of the stack, described once: everything else is derived from it. */
-export interface ServiceSpec<Client = unknown> {
+export interface ServiceSpec<Client = unknown, Seed = unknown> {
   /** Compose service name, DNS alias on the stack network and key in the catalog. */
   name: string;
   /** Pinned upstream image, the default. */
@@ -124,6 +159,8 @@ export interface ServiceSpec<Client = unknown> {
   healthcheckPitfalls?: Array<{ matches(command: string): boolean; problem: string }>;
   /** How the service's data is cut into slices, one per test worker; none for a service the slices share. */
   slicing?: Slicing;
+  /** The seed data an app may declare for the service; none where it takes no seed. */
+  seeding?: Seeding<Seed>;
   /** Refuses settings the image would reject at start, before anything starts. */
   checkEnvironment?: (environment: Record<string, string>) => { problem: string; fix: string } | undefined;
   client: ClientFactory<Client>;
@@ -149,7 +186,7 @@ export function bashHttpCheck(host: string, port: number, path: string): string 
   );
 }
 
-export function defineService<Client>(spec: ServiceSpec<Client>): ServiceSpec<Client> {
+export function defineService<Client, Seed = never>(spec: ServiceSpec<Client, Seed>): ServiceSpec<Client, Seed> {
   return spec;
 }
 

@@ -32,16 +32,16 @@ function serviceTable(): string {
   );
 }
 
-/** How each stateful service is sliced, and the variables an app reads of a slice. */
+/** How each stateful service is sliced and snapshotted, and the variables an app reads of a slice. */
 function slicingTable(): string {
   const example = { name: "example", index: 1 };
   const rows = serviceNames.map(specOf).flatMap((spec) => {
     if (!spec.slicing) return [];
     const environment = { ...spec.environment, ...spec.slicing.variables(example) };
     const variables = Object.keys(spec.appEnvironment?.(spec.url(spec.name, spec.port, environment), environment) ?? {});
-    return [[`\`${spec.name}\``, spec.slicing.method, variables.map((name) => `\`${name}\``).join(", ")]];
+    return [[`\`${spec.name}\``, spec.slicing.method, spec.slicing.snapshots, variables.map((name) => `\`${name}\``).join(", ")]];
   });
-  return markdown(["service", "a slice is", "variables the app reads"], rows);
+  return markdown(["service", "a slice is", "a snapshot is", "variables the app reads"], rows);
 }
 
 const tables: GeneratedTable[] = [

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { ServiceName } from "../catalog/catalog.ts";
 import { StackError } from "../errors.ts";
-import type { StackSlice } from "../data/slices.ts";
+import type { StackSlice } from "../data/stack-slice.ts";
 import type { Stack } from "../stack.ts";
 import type { SliceDescription, StackDescription } from "./description.ts";
 
@@ -17,9 +17,10 @@ export type ControlFailure = Pick<StackError, "code" | "service" | "problem" | "
 /**
  * The endpoint, on a free port of 127.0.0.1, that runs restart, recreate and crash requests on the
  * stack in the main process (the stack lives there) and answers the fresh description; opens
- * the workers' slices (POST /slice/<name>, which empties one already open); and leases a service
- * with one part only to a slice (POST /lease/<slice>/<service>, answered once it is held) until
- * POST /release/<slice>/<service>.
+ * the workers' slices (POST /slice/<name>, which resets one already open), resets them (POST
+ * /reset/<slice>[/<service>]), takes and restores their snapshots (POST /snapshot/<slice>/<name>,
+ * /restore/<slice>/<name>); and leases a service with one part only to a slice (POST
+ * /lease/<slice>/<service>, answered once it is held) until POST /release/<slice>/<service>.
  */
 export function serveControl(stack: Stack): Promise<{ server: Server; describe(): StackDescription }> {
   let url = "";
@@ -34,6 +35,15 @@ export function serveControl(stack: Stack): Promise<{ server: Server; describe()
     if (request.method === "POST" && action === "slice") {
       return stack.slice(name).then(
         (slice) => (slices.set(slice.name, slice), reply(200, describeSlice(slice))),
+        (error: unknown) => reply(500, controlFailure(error)),
+      );
+    }
+    if (request.method === "POST" && (action === "reset" || action === "snapshot" || action === "restore")) {
+      const slice = slices.get(name);
+      if (!slice || (action === "reset" && service && !isService(stack, service))) return reply(404, { error: `no open slice ${name} with ${service}` });
+      const work = action === "reset" ? slice.reset(service ? (service as ServiceName) : undefined) : slice[action](service);
+      return work.then(
+        () => reply(200, {}),
         (error: unknown) => reply(500, controlFailure(error)),
       );
     }

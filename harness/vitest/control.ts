@@ -11,8 +11,14 @@ export function stackControl(stack: StackDescription): {
   restart(name: ServiceName): Promise<StackDescription>;
   recreate(name: ServiceName): Promise<StackDescription>;
   crash(name: ServiceName): Promise<StackDescription>;
-  /** Opens the slice of this name (see Stack.slice), or empties it if it is open. */
+  /** Opens the slice of this name (see Stack.slice), or resets it to the seeds if it is open. */
   slice(name: string): Promise<SliceDescription>;
+  /** Resets an open slice to the seeds, in every service or one (see StackSlice.reset). */
+  reset(slice: string, service?: ServiceName): Promise<void>;
+  /** Takes a snapshot of an open slice (see StackSlice.snapshot). */
+  snapshot(slice: string, name: string): Promise<void>;
+  /** Restores a snapshot of an open slice (see StackSlice.restore). */
+  restore(slice: string, name: string): Promise<void>;
   /** Leases a service with one part only (Neo4j) to an open slice (see StackSlice.lease); resolves with the release. */
   lease(slice: string, service: ServiceName): Promise<() => Promise<void>>;
   /** Messages of the services that died after the boot (see Stack.deaths). */
@@ -30,6 +36,9 @@ export function stackControl(stack: StackDescription): {
     recreate: (name) => call("recreate", name),
     crash: (name) => call("crash", name),
     slice: (name) => call("slice", name),
+    reset: async (slice, service) => void (await call("reset", service ? `${slice}/${service}` : slice)),
+    snapshot: async (slice, name) => void (await call("snapshot", `${slice}/${name}`)),
+    restore: async (slice, name) => void (await call("restore", `${slice}/${name}`)),
     lease: async (slice, service) => {
       await call("lease", `${slice}/${service}`);
       return async () => void (await call("release", `${slice}/${service}`));

@@ -33,7 +33,7 @@ export interface SliceDescription {
 /** What the preset adds to bootStack's options. */
 export interface PresetOnlyOptions {
   /**
-   * Each worker's slice of the stack (see Stack.slice), emptied before each test file, or before
+   * Each worker's slice of the stack (see Stack.slice), reset to the seeds before each test file, or before
    * each test too; "off" gives every worker the stack's own data.
    * @default "file"
    * @example stackHarness({ slices: "test" })

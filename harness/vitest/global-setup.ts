@@ -10,7 +10,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new StackError({
       code: "invalid-option",
       problem: `\`slices\` must be "file", "test" or "off", not ${JSON.stringify(slices)}.`,
-      fix: 'pass stackHarness({ slices: "test" }), or leave it out for a slice emptied before each file.',
+      fix: 'pass stackHarness({ slices: "test" }), or leave it out for a slice reset before each file.',
     });
   }
   const stack = await bootStack(options);

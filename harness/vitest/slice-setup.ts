@@ -1,5 +1,5 @@
 // A setupFile of the vitest preset: before each test file (and each test, with slices: "test") the
-// worker's slice of the stack is emptied, and the app variables in process.env point at it, so
+// worker's slice of the stack is reset to the seeds, and the app variables in process.env point at it, so
 // that an app module reading DATABASE_URL or REDIS_URL at import meets its worker's slice; with
 // slices: "off" they point at the stack's own data.
 import { afterAll, beforeEach, inject } from "vitest";

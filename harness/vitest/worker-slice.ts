@@ -18,7 +18,7 @@ export async function releaseLeases(): Promise<void> {
 
 /**
  * This worker's slice of the stack: its endpoints and app variables (already in process.env),
- * emptied before each test file (or each test, with `slices: "test"`).
+ * reset to the seeds before each test file (or each test, with `slices: "test"`).
  * @example const { hostEnvironment } = stackSlice(); new pg.Client(hostEnvironment.DATABASE_URL)
  */
 export function stackSlice(): SliceDescription {
@@ -26,8 +26,33 @@ export function stackSlice(): SliceDescription {
 }
 
 /**
+ * Resets this worker's slice to the seeds now, in every service or in one (the preset does it
+ * before each file, or each test with `slices: "test"`).
+ * @example await stackReset("redis")
+ */
+export async function stackReset(service?: ServiceName): Promise<void> {
+  const { slice, control } = workerSlice();
+  await control.reset(slice.name, service);
+}
+
+/**
+ * Keeps what this worker's slice holds as `name`; stackRestore(name) brings it back exactly.
+ * @example beforeAll(async () => { await importFixtures(); await stackSnapshot("imported"); });
+ */
+export async function stackSnapshot(name: string): Promise<void> {
+  const { slice, control } = workerSlice();
+  await control.snapshot(slice.name, name);
+}
+
+/** Makes this worker's slice hold exactly what it held at stackSnapshot(name). */
+export async function stackRestore(name: string): Promise<void> {
+  const { slice, control } = workerSlice();
+  await control.restore(slice.name, name);
+}
+
+/**
  * Leases a service with one part only (Neo4j) to this worker's slice for the rest of the test
- * file: waits until no other file holds it, and empties it. The preset releases it after the file
+ * file: waits until no other file holds it, and resets it to the seed. The preset releases it after the file
  * (or call the release it resolves with, to let other files have it sooner).
  * @example beforeAll(() => stackLease("neo4j"));
  */

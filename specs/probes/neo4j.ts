@@ -1,6 +1,6 @@
 import neo4j from "neo4j-driver";
 import { expect } from "vitest";
-import { neo4jUser } from "../../harness/catalog/services/neo4j.ts";
+import { neo4jUser } from "../../harness/catalog/services/neo4j-data.ts";
 import type { RecordStore, ServiceProbe } from "./probe.ts";
 import { payload, recordsSurvive } from "./records.ts";
 

@@ -9,8 +9,8 @@ export interface ChildRun {
 }
 
 /** A Node script in another process, with its output collected. */
-export function startNode(args: string[], env: NodeJS.ProcessEnv = process.env): ChildRun {
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env });
+export function startNode(args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): ChildRun {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env, cwd });
   let output = "";
   const collect = (chunk: Buffer) => (output += chunk.toString());
   child.stdout!.on("data", collect);

@@ -1,10 +1,8 @@
-import { AdminClient, ChromaClient } from "chromadb";
+import { ChromaClient } from "chromadb";
 import { bashHttpCheck, defineService, quickToStart } from "../service-spec.ts";
+import { chromaSeeding, chromaSlicing, type ChromaSeed } from "./chroma-data.ts";
 
-/** The tenant Chroma creates at its first start. */
-const defaultTenant = "default_tenant";
-
-export const chroma = defineService<ChromaClient>({
+export const chroma = defineService<ChromaClient, ChromaSeed>({
   name: "chroma",
   upstreamImage: "chromadb/chroma:1.5.9",
   lookalike: { base: "trixie" },
@@ -20,17 +18,8 @@ export const chroma = defineService<ChromaClient>({
   stopTimeoutSeconds: 10,
   dependsOn: [],
   absentTools: ["curl", "wget", "python3", "nc"],
-  slicing: {
-    method: "its own database of the default tenant (Chroma's tenant and database API)",
-    variables: (slice) => ({ CHROMA_TENANT: defaultTenant, CHROMA_DATABASE: `slice_${slice.name}` }),
-    async open({ host, mappedPort }, slice) {
-      const admin = new AdminClient({ host, port: mappedPort(8000), ssl: false });
-      const name = `slice_${slice.name}`;
-      const exists = await admin.getDatabase({ name, tenant: defaultTenant }).then(() => true, () => false);
-      if (exists) await admin.deleteDatabase({ name, tenant: defaultTenant });
-      await admin.createDatabase({ name, tenant: defaultTenant });
-    },
-  },
+  slicing: chromaSlicing,
+  seeding: chromaSeeding,
   appEnvironment: (url, environment) => ({
     CHROMA_URL: url,
     ...(environment.CHROMA_DATABASE ? { CHROMA_TENANT: environment.CHROMA_TENANT!, CHROMA_DATABASE: environment.CHROMA_DATABASE } : {}),

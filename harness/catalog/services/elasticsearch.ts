@@ -1,7 +1,8 @@
 import { Client } from "@elastic/elasticsearch";
 import { defineService, quickJit, slowToStart } from "../service-spec.ts";
+import { elasticsearchSeeding, elasticsearchSlicing, type ElasticsearchSeed } from "./elasticsearch-data.ts";
 
-export const elasticsearch = defineService<Client>({
+export const elasticsearch = defineService<Client, ElasticsearchSeed>({
   name: "elasticsearch",
   upstreamImage: "docker.elastic.co/elasticsearch/elasticsearch:8.19.20",
   lookalike: { base: "trixie" },
@@ -23,21 +24,8 @@ export const elasticsearch = defineService<Client>({
   stopTimeoutSeconds: 30,
   dependsOn: [],
   absentTools: [],
-  slicing: {
-    method: "its own index prefix (ELASTICSEARCH_INDEX_PREFIX), which the app puts before every index name",
-    variables: (slice) => ({ ELASTICSEARCH_INDEX_PREFIX: `slice-${slice.name}-` }),
-    async open({ url }, slice) {
-      const client = new Client({ node: url });
-      try {
-        const indices = await client.cat.indices({ index: `slice-${slice.name}-*`, format: "json", expand_wildcards: "all" });
-        const names = indices.map((index) => index.index!).filter(Boolean);
-        // Deleting by wildcard is refused (action.destructive_requires_name), so by name.
-        if (names.length > 0) await client.indices.delete({ index: names.join(",") });
-      } finally {
-        await client.close();
-      }
-    },
-  },
+  slicing: elasticsearchSlicing,
+  seeding: elasticsearchSeeding,
   appEnvironment: (url, environment) => ({
     ELASTICSEARCH_URL: url,
     ...(environment.ELASTICSEARCH_INDEX_PREFIX ? { ELASTICSEARCH_INDEX_PREFIX: environment.ELASTICSEARCH_INDEX_PREFIX } : {}),

@@ -1,17 +1,11 @@
-import neo4j, { type Driver } from "neo4j-driver";
+import type { Driver } from "neo4j-driver";
 import { defineService, quickJit, slowToStart } from "../service-spec.ts";
+import { credentials, driverFor, neo4jSeeding, neo4jSlicing, neo4jUser, type Neo4jSeed } from "./neo4j-data.ts";
 
-export const neo4jUser = "neo4j";
 export const neo4jPassword = "stack-password";
 const shortestPassword = 8;
 
-/** User and password from NEO4J_AUTH ("user/password"). */
-function credentials(environment: Record<string, string>): { user: string; password: string } {
-  const [user = neo4jUser, ...rest] = (environment.NEO4J_AUTH ?? "").split("/");
-  return { user, password: rest.join("/") };
-}
-
-export const neo4jService = defineService<Driver>({
+export const neo4jService = defineService<Driver, Neo4jSeed>({
   name: "neo4j",
   upstreamImage: "neo4j:5.26.29-community",
   lookalike: { base: "trixie" },
@@ -43,35 +37,16 @@ export const neo4jService = defineService<Driver>({
       fix: `use a password of at least ${shortestPassword} characters, e.g. NEO4J_AUTH=neo4j/${neo4jPassword}.`,
     };
   },
-  slicing: {
-    method: "a lease of its single user database (Community edition has one): one slice at a time holds it, emptied of nodes, relationships, indexes and constraints when taken",
-    exclusive: true,
-    variables: () => ({}),
-    async open({ url, environment }) {
-      const { user, password } = credentials(environment);
-      const driver = neo4j.driver(url, environment.NEO4J_AUTH === "none" ? undefined : neo4j.auth.basic(user, password));
-      try {
-        // Batched, as an auto-commit transaction (what IN TRANSACTIONS needs), so a large graph fits the heap.
-        const session = driver.session();
-        await session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").finally(() => session.close());
-        const { records: constraints } = await driver.executeQuery("SHOW CONSTRAINTS YIELD name");
-        for (const record of constraints) await driver.executeQuery(`DROP CONSTRAINT \`${record.get("name")}\``);
-        const { records: indexes } = await driver.executeQuery("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'");
-        for (const record of indexes) await driver.executeQuery(`DROP INDEX \`${record.get("name")}\``);
-      } finally {
-        await driver.close();
-      }
-    },
-  },
+  slicing: neo4jSlicing,
+  seeding: neo4jSeeding,
   appEnvironment: (url, environment) => {
     const { user, password } = credentials(environment);
     return { NEO4J_URI: url, NEO4J_USERNAME: user, NEO4J_PASSWORD: password };
   },
   url: (host, port) => `bolt://${host}:${port}`,
   client: {
-    async connect({ url, environment }) {
-      const { user, password } = credentials(environment);
-      const driver = neo4j.driver(url, environment.NEO4J_AUTH === "none" ? undefined : neo4j.auth.basic(user, password));
+    async connect(target) {
+      const driver = driverFor(target);
       await driver.verifyConnectivity();
       return driver;
     },

@@ -1,5 +1,6 @@
 import { Ollama } from "ollama";
-import { defineService, quickToStart, type ProvisionScript } from "../service-spec.ts";
+import { seedFailure } from "../seed-files.ts";
+import { defineService, quickToStart, type ProvisionScript, type Seeding } from "../service-spec.ts";
 
 // Pulls the model unless the volume holds it; the stack's own registry speaks plain HTTP.
 const pullModel: ProvisionScript = {
@@ -15,7 +16,35 @@ const pullModel: ProvisionScript = {
   }),
 };
 
-export const ollama = defineService<Ollama>({
+/** Ollama seeds: further models to have, pulled once per stack (the boot's own model is `ollamaModel`). */
+export interface OllamaSeed {
+  /** @example ["all-minilm", "model-registry:5000/library/tiny-llama:latest"] */
+  models: string[];
+}
+
+const ollamaSeeding: Seeding<OllamaSeed> = {
+  shape: "{ models: [name, ...] }",
+  files: () => [],
+  check(seed) {
+    const models = (seed as { models?: unknown } | null)?.models;
+    if (typeof seed !== "object" || seed === null || !Array.isArray(models) || !models.every((model) => typeof model === "string" && model.trim())) {
+      return "must be { models: [names] }";
+    }
+    const extra = Object.keys(seed).find((key) => key !== "models");
+    return extra ? `takes \`models\`, not \`${extra}\`` : undefined;
+  },
+  async apply({ url }, seed) {
+    const client = new Ollama({ host: url });
+    for (const model of seed.models) {
+      // The stack's own registry speaks plain HTTP.
+      await client.pull({ model, insecure: model.startsWith("model-registry:") }).catch((error: unknown) => {
+        throw seedFailure("ollama", { file: `the model ${model}` }, error);
+      });
+    }
+  },
+};
+
+export const ollama = defineService<Ollama, OllamaSeed>({
   name: "ollama",
   upstreamImage: "ollama/ollama:0.32.15",
   lookalike: { base: "bookworm" },
@@ -40,4 +69,5 @@ export const ollama = defineService<Ollama>({
     close: async (client) => client.abort(),
   },
   provisionScript: pullModel,
+  seeding: ollamaSeeding,
 });

@@ -1,12 +1,12 @@
 import type pg from "pg";
 import { defineService, quickToStart } from "../service-spec.ts";
-import { connected, pgvectorSlicing } from "./pgvector-slices.ts";
+import { connected, pgvectorSeeding, pgvectorSlicing, type PgvectorSeed } from "./pgvector-data.ts";
 
 const user = "stack";
 const password = "stack-password";
 const database = "stack";
 
-export const pgvector = defineService<pg.Client>({
+export const pgvector = defineService<pg.Client, PgvectorSeed>({
   name: "pgvector",
   upstreamImage: "pgvector/pgvector:0.8.6-pg17-bookworm",
   lookalike: { base: "trixie" },
@@ -30,6 +30,7 @@ export const pgvector = defineService<pg.Client>({
   dependsOn: [],
   absentTools: ["curl", "wget", "nc"],
   slicing: pgvectorSlicing,
+  seeding: pgvectorSeeding,
   appEnvironment: (url) => ({ DATABASE_URL: url }),
   url: (host, port, env) =>
     `postgres://${encodeURIComponent(env.POSTGRES_USER ?? "postgres")}:${encodeURIComponent(env.POSTGRES_PASSWORD ?? "")}@${host}:${port}/${encodeURIComponent(env.POSTGRES_DB ?? env.POSTGRES_USER ?? "postgres")}`,

@@ -1,12 +1,10 @@
 import { createClient, type RedisClientType } from "redis";
-import { StackError } from "../../errors.ts";
 import { defineService, quickToStart } from "../service-spec.ts";
+import { redisSeeding, redisSlicing, type RedisSeed } from "./redis-data.ts";
 
 const trapPassword = "stack-harness-trap";
-/** Redis keeps 16 logical databases; the stack's own data is in 0. */
-const logicalDatabases = 16;
 
-export const redis = defineService<RedisClientType>({
+export const redis = defineService<RedisClientType, RedisSeed>({
   name: "redis",
   upstreamImage: "redis:7.4.11-alpine",
   lookalike: { base: "bookworm" },
@@ -34,27 +32,8 @@ export const redis = defineService<RedisClientType>({
   stopTimeoutSeconds: 10,
   dependsOn: [],
   absentTools: ["bash", "curl"],
-  slicing: {
-    method: `its own logical database (\`SELECT n\`): ${logicalDatabases - 1} slices at most`,
-    variables: (slice) => ({ REDIS_DB: String(slice.index) }),
-    async open({ url }, slice) {
-      if (slice.index >= logicalDatabases) {
-        throw new StackError({
-          code: "too-many-slices",
-          service: "redis",
-          problem: `keeps ${logicalDatabases} logical databases, so it has room for ${logicalDatabases - 1} slices, not ${slice.index}.`,
-          fix: `run at most ${logicalDatabases - 1} test workers (vitest's maxWorkers), or open fewer slices.`,
-        });
-      }
-      const client: RedisClientType = createClient({ url: `${url}/${slice.index}` });
-      await client.connect();
-      try {
-        await client.flushDb();
-      } finally {
-        await client.close();
-      }
-    },
-  },
+  slicing: redisSlicing,
+  seeding: redisSeeding,
   appEnvironment: (url) => ({ REDIS_URL: url }),
   url: (host, port, environment) => `redis://${host}:${port}${environment.REDIS_DB ? `/${environment.REDIS_DB}` : ""}`,
   client: {

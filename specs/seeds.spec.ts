@@ -3,6 +3,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bootStack, StackError, type Seeds, type ServiceName, type Stack } from "../harness/index.ts";
+import { getContainerRuntimeClient } from "testcontainers";
+import { publishedModels, tinyModelReference } from "../harness/catalog/models/tiny-model.ts";
+import { removeRun } from "../harness/cleanup/removal.ts";
 import { leftovers } from "./support/leftovers.ts";
 import { contentsOf, fixtureSeeds, stateful, writeTo, type Contents, type Stateful } from "./support/store-contents.ts";
 
@@ -124,5 +127,71 @@ describe("a seed that fails", () => {
     expect(error.service).toBe(name);
     expect(error.message).toContain(`${dir}/${at}`);
     expect(error.message).toContain(statement);
+  });
+});
+
+describe("seeds of a reused stack", () => {
+  afterEach(async () => {
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it("are applied by the boot that makes the stack; the boot that adopts it finds them, Neo4j's seeded again", async () => {
+    const services = ["redis", "neo4j"] as const;
+    const seeds = { redis: fixtureSeeds().redis, neo4j: fixtureSeeds().neo4j };
+    const first = await bootStack({ services, seeds, reuse: true });
+    try {
+      const own = await first.slice("kept");
+      await writeTo.redis(own, 2);
+      const redisSeed = await contentsOf.redis(await first.slice("reference"));
+      await first.stop();
+
+      const second = await bootStack({ services, seeds, reuse: true });
+      expect(second.reuse).toMatchObject({ key: first.reuse!.key, adopted: true });
+      const slice = await second.slice("kept");
+      expect(await contentsOf.redis(slice)).toEqual(redisSeed);
+      const release = await slice.lease("neo4j");
+      expect((await contentsOf.neo4j(slice)).count).toBe(seededCounts.neo4j);
+      await release();
+      await second.stop();
+    } finally {
+      await removeRun(await getContainerRuntimeClient(), first.runId);
+    }
+  });
+});
+
+describe("an Ollama seed", () => {
+  afterEach(async () => {
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it("pulls each model it names once per stack, and one it cannot pull fails the boot naming the model", async () => {
+    // The registry also serves the tiny model as tiny-llama:seeded, which only the seed pulls.
+    const models = await mkdtemp(join(tmpdir(), "seed-models-"));
+    await cp(await publishedModels(), models, { recursive: true });
+    await cp(join(models, "manifests/library/tiny-llama/latest"), join(models, "manifests/library/tiny-llama/seeded"));
+    const seeded = "model-registry:5000/library/tiny-llama:seeded";
+    process.env.STACK_HARNESS_MODELS_DIR = models;
+    try {
+      const stack = await bootStack({ services: ["ollama", "model-registry"], seeds: { ollama: { models: [seeded] } } });
+      try {
+        const ollama = await stack.client("ollama");
+        const { models: listed } = await ollama.list();
+        expect(listed.map((model) => model.name)).toEqual(expect.arrayContaining([tinyModelReference, seeded]));
+        // Ollama's models outlive the stack in its cache volume: the next run must pull it again.
+        await ollama.delete({ model: seeded });
+      } finally {
+        await stack.stop();
+      }
+    } finally {
+      delete process.env.STACK_HARNESS_MODELS_DIR;
+    }
+    const missing = "model-registry:5000/library/no-such-model:latest";
+    const error = await bootStack({ services: ["ollama", "model-registry"], seeds: { ollama: { models: [missing] } } }).then(
+      async (booted) => (await booted.stop(), expect.fail("the boot should have failed")),
+      (failed: unknown) => failed as StackError,
+    );
+    expect(error.code).toBe("seed-failed");
+    expect(error.service).toBe("ollama");
+    expect(error.message).toContain(`the model ${missing}`);
   });
 });

@@ -66,6 +66,15 @@ export function missingFile(file: unknown): string | undefined {
   return undefined;
 }
 
+/** The problem with a seed of the shape `{ <key>: [files] }`, or undefined when it has that shape and the files are there. */
+export function fileListProblem(seed: unknown, key: string): string | undefined {
+  const files = (seed as Record<string, unknown> | null)?.[key];
+  if (typeof seed !== "object" || seed === null || Array.isArray(seed) || !Array.isArray(files)) return `must be { ${key}: [files] }`;
+  const extra = Object.keys(seed).find((other) => other !== key);
+  if (extra) return `takes \`${key}\`, not \`${extra}\``;
+  return files.map(missingFile).find(Boolean)?.replace(/^/, `\`${key}\` `);
+}
+
 /** The error of a seed that failed: the service, the file, the line and the statement, and the cause. */
 export function seedFailure(service: string, where: { file: string; line?: number; statement?: string }, cause: unknown): StackError {
   const reason = cause instanceof Error ? cause.message : String(cause);

@@ -9,7 +9,8 @@ import { withMachineLock } from "../common/machine-lock.ts";
 import { StackError } from "../errors.ts";
 import { copyInto } from "./copy-files.ts";
 import { dockerHealthCheck } from "./healthcheck.ts";
-import { HealthWait } from "./health-wait.ts";
+import { lastLogLinesOf, logLinesOnFailure } from "./container-logs.ts";
+import { HealthWait, HealthWaitFailure } from "./health-wait.ts";
 import { freeHostPorts, isWildcard, loopback, portAttempts, PublishingContainer } from "./published-ports.ts";
 import { cacheVolumeName, containerName, reuseLabel, runLabels, serviceLabel } from "./resource-names.ts";
 import { startFailure, type TakenPort } from "./start-failure.ts";
@@ -96,7 +97,7 @@ export class ServiceContainer {
           await this.engine.container.dockerode.getContainer(containerName(this.placement.runId, this.spec.name)).remove({ force: true });
           continue;
         }
-        throw startFailure(this.spec, this.placement, error, taken);
+        throw startFailure(this.spec, this.placement, (await this.exitedInstead(error)) ?? error, taken);
       }
     }
     this.keptHostPorts ??= new Map(this.containerPorts().map((port) => [port, this.mappedPort(port)]));
@@ -222,6 +223,23 @@ export class ServiceContainer {
     const open = this.containerPorts().filter((port) => fixed(port) === undefined);
     const free = placement.localEngine ? await freeHostPorts(this.publishAddress ?? loopback, open.length) : open.map(() => 0);
     return new Map(this.containerPorts().map((port) => [port, fixed(port) ?? free.shift()!]));
+  }
+
+  /**
+   * The exit of a container that stopped before testcontainers saw its ports bound: testcontainers
+   * then fails after 10 s with "Timed out after 10000ms while waiting for container ports to be
+   * bound to the host" instead of our health wait naming the exit (CI met it once with a pgvector
+   * that exits at once, POSTGRES_PASSWORD=""; a container whose entrypoint is `exit 3` shows it).
+   */
+  private async exitedInstead(error: unknown): Promise<HealthWaitFailure | undefined> {
+    if (error instanceof HealthWaitFailure || error instanceof StackError) return undefined;
+    const container = this.engine.container.dockerode.getContainer(containerName(this.placement.runId, this.spec.name));
+    const state = await container.inspect().then((inspected) => inspected.State, () => undefined);
+    if (!state || state.Running || state.Status !== "exited") return undefined;
+    const oom = state.OOMKilled ? ", killed for going over its memory limit" : "";
+    const exited = new HealthWaitFailure("exited", `exited with code ${state.ExitCode}${oom} before it became healthy`);
+    exited.lastLogs = await lastLogLinesOf(container, logLinesOnFailure).catch(() => "");
+    return exited;
   }
 
   /** Which of the host ports the engine could not bind, and who chose it, from its error ("Bind for 127.0.0.1:6379 failed: port is already allocated"). */

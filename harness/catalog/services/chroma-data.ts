@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { missingFile, seedFailure } from "../seed-files.ts";
+import { fileListProblem, seedFailure } from "../seed-files.ts";
 import { seedSnapshot, stackPart, type Seeding, type SliceRef, type Slicing } from "../service-spec.ts";
 
 /** The tenant Chroma creates at its first start, and its database. */
@@ -187,13 +187,7 @@ export interface ChromaSeed {
 export const chromaSeeding: Seeding<ChromaSeed> = {
   shape: "{ collections: [file.json, ...] }, each file a collection { name, ids, embeddings, documents?, metadatas? } or an array of them",
   files: (seed) => seed.collections,
-  check(seed) {
-    const collections = (seed as { collections?: unknown } | null)?.collections;
-    if (typeof seed !== "object" || seed === null || !Array.isArray(collections)) return "must be { collections: [files] }";
-    const extra = Object.keys(seed).find((key) => key !== "collections");
-    if (extra) return `takes \`collections\`, not \`${extra}\``;
-    return collections.map(missingFile).find(Boolean)?.replace(/^/, "`collections` ");
-  },
+  check: (seed) => fileListProblem(seed, "collections"),
   async apply({ url }, seed) {
     const chroma = api(url);
     for (const file of seed.collections) {

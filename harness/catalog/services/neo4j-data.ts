@@ -1,5 +1,5 @@
 import neo4j, { type Driver } from "neo4j-driver";
-import { cypherDialect, missingFile, seedFailure, statementsOf } from "../seed-files.ts";
+import { cypherDialect, fileListProblem, seedFailure, statementsOf } from "../seed-files.ts";
 import { seedSnapshot, stackPart, type ClientTarget, type KeptData, type Seeding, type SliceRef, type Slicing } from "../service-spec.ts";
 
 export const neo4jUser = "neo4j";
@@ -132,13 +132,7 @@ export interface Neo4jSeed {
 export const neo4jSeeding: Seeding<Neo4jSeed> = {
   shape: "{ cypher: [file.cypher, ...] }",
   files: (seed) => seed.cypher,
-  check(seed) {
-    const cypher = (seed as { cypher?: unknown } | null)?.cypher;
-    if (typeof seed !== "object" || seed === null || !Array.isArray(cypher)) return "must be { cypher: [files] }";
-    const extra = Object.keys(seed).find((key) => key !== "cypher");
-    if (extra) return `takes \`cypher\`, not \`${extra}\``;
-    return cypher.map(missingFile).find(Boolean)?.replace(/^/, "`cypher` ");
-  },
+  check: (seed) => fileListProblem(seed, "cypher"),
   apply: (target, seed) =>
     withDriver(target, async (driver) => {
       for (const file of seed.cypher) {

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createClient, type RedisClientType } from "redis";
 import { StackError } from "../../errors.ts";
-import { missingFile, seedFailure } from "../seed-files.ts";
+import { fileListProblem, seedFailure } from "../seed-files.ts";
 import { seedSnapshot, stackPart, type KeptData, type Seeding, type SliceRef, type Slicing } from "../service-spec.ts";
 
 /** Redis keeps 16 logical databases: the stack's own data is in 0, the slices in 1 to 14, the snapshots in 15. */
@@ -133,13 +133,7 @@ export interface RedisSeed {
 export const redisSeeding: Seeding<RedisSeed> = {
   shape: "{ commands: [file.redis, ...] }",
   files: (seed) => seed.commands,
-  check(seed) {
-    const commands = (seed as { commands?: unknown } | null)?.commands;
-    if (typeof seed !== "object" || seed === null || !Array.isArray(commands)) return "must be { commands: [files] }";
-    const extra = Object.keys(seed).find((key) => key !== "commands");
-    if (extra) return `takes \`commands\`, not \`${extra}\``;
-    return commands.map(missingFile).find(Boolean)?.replace(/^/, "`commands` ");
-  },
+  check: (seed) => fileListProblem(seed, "commands"),
   apply: ({ url }, seed) =>
     connectedOnce(url, async (client) => {
       for (const file of seed.commands) {

@@ -7,9 +7,14 @@ mkdir -p "$root/bin" "$root/usr/local/bin" "$root/etc" "$root/tmp" "$root/data"
 chmod 1777 "$root/tmp"
 
 cp /bin/busybox "$root/bin/busybox"
-for applet in $("$root/bin/busybox" --list); do
-  [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+# Each applet where busybox installs it, as the alpine image lays them out (/usr/bin/env, /sbin/ip, ...),
+# so that a `#!/usr/bin/env sh` script runs.
+for applet in $("$root/bin/busybox" --list-full); do
+  mkdir -p "$root/$(dirname "$applet")"
+  [ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
 done
+# What the system is, as the alpine image says it: here Debian's own file, since the binaries are Debian's.
+cp -L /etc/os-release "$root/etc/os-release"
 
 for binary in /usr/bin/redis-server /usr/bin/redis-cli /usr/sbin/gosu; do
   cp "$binary" "$root/usr/local/bin/"

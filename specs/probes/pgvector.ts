@@ -35,6 +35,12 @@ export const pgvectorProbe: ServiceProbe = {
     expect(nearest.rows).toEqual([{ title: "dogs" }]);
     const version = await client.query("SELECT extversion FROM pg_extension WHERE extname = 'vector'");
     expect(version.rows[0]?.extversion).toMatch(/^0\.\d+\.\d+$/);
+    // Initialised with en_US.utf8 as upstream: text sorts by letter before case; "C" sorts by byte.
+    const collation = await client.query("SELECT datcollate FROM pg_database WHERE datname = current_database()");
+    expect(collation.rows[0]?.datcollate).toBe("en_US.utf8");
+    const words = (order: string) => client.query(`SELECT w FROM unnest(ARRAY['b', 'B', 'a', 'A']) AS w ORDER BY w ${order}`).then(({ rows }) => rows.map((row) => row.w));
+    expect(await words("")).toEqual(["a", "A", "b", "B"]);
+    expect(await words('COLLATE "C"')).toEqual(["A", "B", "a", "b"]);
   },
 
   records: pgvectorRecords,

@@ -34,6 +34,18 @@ export const redisProbe: ServiceProbe = {
     await expect.poll(() => client.publish("events", "indexed"), { timeout: 5_000 }).toBe(1);
     expect(await received).toBe("indexed");
 
+    // Hash fields that expire, new in Redis 7.4 (the pin): the field with a TTL has one, the other none (-1).
+    await client.hSet("session", { token: "t0k3n", user: "ada" });
+    expect(await client.sendCommand(["HEXPIRE", "session", "60", "FIELDS", "1", "token"])).toEqual([1]);
+    const [tokenTtl, userTtl] = (await client.sendCommand(["HTTL", "session", "FIELDS", "2", "token", "user"])) as number[];
+    expect(tokenTtl).toBeGreaterThan(0);
+    expect(userTtl).toBe(-1);
+
+    // As in the alpine image: a script that finds its shell through /usr/bin/env runs, and the system names itself.
+    const script = await stack.exec("redis", "printf '#!/usr/bin/env sh\\necho ran\\n' > /tmp/env-script && chmod +x /tmp/env-script && /tmp/env-script");
+    expect(script).toMatchObject({ exitCode: 0, stdout: "ran\n" });
+    expect((await stack.exec("redis", "grep -q '^ID=' /etc/os-release")).exitCode).toBe(0);
+
     const id = await client.xAdd("jobs", "*", { kind: "embed", text: "cats" });
     const entries = await client.xRange("jobs", "-", "+");
     expect(entries).toEqual([{ id, message: { kind: "embed", text: "cats" } }]);

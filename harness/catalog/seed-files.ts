@@ -96,17 +96,17 @@ function excerpt(statement: string): string {
 
 function withoutComments(text: string, dialect: Dialect): string {
   let result = text;
-  for (const marker of dialect.lineComments) result = result.replace(new RegExp(`${escape(marker)}[^\\n]*`, "g"), "");
+  for (const marker of dialect.lineComments) result = result.replace(new RegExp(`${escapeRegExp(marker)}[^\\n]*`, "g"), "");
   return result.replace(/\/\*[\s\S]*?\*\//g, "");
 }
 
 /** Characters before the statement's first word: blank space and whole comment lines. */
 function leadingSpace(raw: string, dialect: Dialect): number {
-  const match = new RegExp(`^(?:\\s|${dialect.lineComments.map((marker) => `${escape(marker)}[^\\n]*`).join("|")})*`).exec(raw);
+  const match = new RegExp(`^(?:\\s|${dialect.lineComments.map((marker) => `${escapeRegExp(marker)}[^\\n]*`).join("|")})*`).exec(raw);
   return match?.[0].length ?? 0;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 

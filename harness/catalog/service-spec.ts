@@ -106,17 +106,32 @@ export interface ClientFactory<Client> {
   close(client: Client): Promise<void>;
 }
 
+/**
+ * A look-alike recipe, images/<recipe> (default: the service name), built from packages on a
+ * Debian base for machines without a registry, and what it is against the upstream image: the
+ * README's fidelity table, which specs/fidelity.spec.ts checks against the built image.
+ */
+export interface Lookalike {
+  /** Services sharing a recipe share the image stack-harness/<recipe>:lookalike. */
+  recipe?: string;
+  base: "bookworm" | "trixie";
+  /** The version of what it runs, as `versionCommand` prints it inside the image. */
+  version: string;
+  /** A shell command in the image whose output holds `version`. */
+  versionCommand: string;
+  /** Each way it differs from the upstream image. */
+  differences: string[];
+  /** What it keeps of the upstream contract. */
+  alike: string;
+}
+
 /** One service of the stack, described once: everything else is derived from it. */
 export interface ServiceSpec<Client = unknown, Seed = unknown> {
   /** Compose service name, DNS alias on the stack network and key in the catalog. */
   name: string;
   /** Pinned upstream image, the default. */
   upstreamImage: string;
-  /**
-   * The look-alike recipe, images/<recipe> (default: the service name), built from packages on a
-   * Debian base; services sharing a recipe share the image stack-harness/<recipe>:lookalike.
-   */
-  lookalike: { recipe?: string; base: "bookworm" | "trixie" };
+  lookalike: Lookalike;
   /** The port clients use; the first one published. */
   port: number;
   /** Further container ports published to the host. */

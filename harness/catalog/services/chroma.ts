@@ -5,7 +5,17 @@ import { chromaSeeding, chromaSlicing, type ChromaSeed } from "./chroma-data.ts"
 export const chroma = defineService<ChromaClient, ChromaSeed>({
   name: "chroma",
   upstreamImage: "chromadb/chroma:1.5.9",
-  lookalike: { base: "trixie" },
+  lookalike: {
+    base: "trixie",
+    version: "1.4.4",
+    versionCommand: "chroma --version",
+    differences: [
+      "The same Chroma server code (CLI 1.4.4, the commit of upstream 1.5.9) from the npm packages `chromadb` 3.5.0 and `chromadb-js-bindings-linux-x64-gnu` 1.3.4, run by Debian's Node.js 20 through a `chroma` shell wrapper (upstream: a native binary), so `node` is present",
+      "`dumb-init --rewrite 15:2` and `STOPSIGNAL SIGINT`, because this build stops serving but does not exit on SIGTERM",
+      "linux-x64 only",
+    ],
+    alike: "port 8000, `/data`, root, bash and grep, no curl, wget, python or nc",
+  },
   port: 8000,
   environment: {},
   dataDir: "/data",

@@ -5,7 +5,19 @@ import { elasticsearchSeeding, elasticsearchSlicing, type ElasticsearchSeed } fr
 export const elasticsearch = defineService<Client, ElasticsearchSeed>({
   name: "elasticsearch",
   upstreamImage: "docker.elastic.co/elasticsearch/elasticsearch:8.19.20",
-  lookalike: { base: "trixie" },
+  lookalike: {
+    base: "trixie",
+    version: "8.15.5",
+    versionCommand: "ls /usr/share/elasticsearch/lib",
+    differences: [
+      "The real Elasticsearch **8.15.5** node (upstream pin: 8.19.20) from Maven Central jars (server + transport-netty4) with a launcher and a small plugin of our own, on Debian trixie's OpenJDK 21",
+      "**No modules and no x-pack**: no security at all (every `xpack.*` setting is accepted and ignored, credentials are not checked), no painless scripts, no `_reindex`/`_update_by_query`/`_delete_by_query`, no mapper-extras types, only the standard, simple, whitespace, stop and keyword analyzers, no ingest, data streams, ML or ES\\|QL",
+      "no `elasticsearch-*` command-line tools or keystore",
+      "Elasticsearch's SIMD vector library is off (slower, same results)",
+      "`@elastic/elasticsearch` 8 works unchanged: `X-elastic-product`, `compatible-with=8`, text search, `dense_vector` and kNN are the real code",
+    ],
+    alike: "9200/9300, `/usr/share/elasticsearch/data`, uid 1000 gid 0, dotted env vars as settings, `ES_JAVA_OPTS`, bootstrap checks (exit 78 without `discovery.type=single-node`), bash, curl and nc",
+  },
   port: 9200,
   environment: {
     "discovery.type": "single-node",

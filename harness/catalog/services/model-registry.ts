@@ -29,7 +29,15 @@ async function mirroredModels(dir: string): Promise<string> {
 export const modelRegistry = defineService<ModelRegistry>({
   name: "model-registry",
   upstreamImage: "node:22-bookworm-slim",
-  lookalike: { base: "trixie" },
+  lookalike: {
+    base: "trixie",
+    version: "20",
+    versionCommand: "node --version",
+    differences: [
+      "Debian trixie's Node.js 20 instead of `node:22-bookworm-slim`",
+    ],
+    alike: "the registry server itself is the same file in both",
+  },
   port: 5000,
   environment: { PORT: "5000", MODELS_DIR: "/models" },
   command: ["node", "/srv/model-registry/server.mjs"],

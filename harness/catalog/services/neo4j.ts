@@ -8,7 +8,20 @@ const shortestPassword = 8;
 export const neo4jService = defineService<Driver, Neo4jSeed>({
   name: "neo4j",
   upstreamImage: "neo4j:5.26.29-community",
-  lookalike: { base: "trixie" },
+  lookalike: {
+    base: "trixie",
+    version: "5.26.29",
+    versionCommand: "neo4j --version",
+    differences: [
+      "The real Neo4j 5.26.29 community server from Maven Central jars on Debian trixie's OpenJDK 21 (upstream: the tarball on Temurin 21)",
+      "no Neo4j Browser (`/browser/` is 404; JSON discovery on `/` works)",
+      "its own entrypoint honoring `NEO4J_AUTH` (set on an empty `/data` only; under 8 characters exits 70), `NEO4J_*` settings (`_` to `.`, `__` to `_`) and `NEO4J_PLUGINS='[\"apoc\"]'` with APOC 5.26.19 (upstream bundles 5.26.29; other plugins are skipped with a warning)",
+      "a shorter `neo4j.conf` of its own",
+      "Bolt's shutdown wait 1 s instead of 5 s so `docker stop` stays under the grace period",
+      "`gosu` instead of `su-exec`",
+    ],
+    alike: "user `neo4j` (7474), `/data` and `/logs`, bash, wget, jq, no curl or nc",
+  },
   port: 7687,
   extraPorts: [7474],
   environment: {

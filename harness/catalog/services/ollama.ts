@@ -47,7 +47,19 @@ const ollamaSeeding: Seeding<OllamaSeed> = {
 export const ollama = defineService<Ollama, OllamaSeed>({
   name: "ollama",
   upstreamImage: "ollama/ollama:0.32.15",
-  lookalike: { base: "bookworm" },
+  lookalike: {
+    base: "bookworm",
+    version: "0.11.4",
+    versionCommand: "ollama --version 2>&1",
+    differences: [
+      "Ollama **0.11.4** (upstream pin: 0.32.15), the last release whose module builds with `go install` alone: `images/ollama/fetch.sh` builds it on this machine from the Go module proxy (about 3.5 minutes on 2 cores, then cached) with its version stamped, so `/api/version` reports 0.11.4",
+      "Models run in its built-in llama.cpp runner, CPU only (no CUDA, ROCm or Vulkan libraries)",
+      "Debian bookworm instead of Ubuntu 24.04",
+      "no `-buildmode=pie`",
+      "API features newer than August 2025 are missing",
+    ],
+    alike: "`/bin/ollama serve`, `OLLAMA_HOST=0.0.0.0:11434`, `/root/.ollama`, root, bash, no curl, wget or nc",
+  },
   port: 11434,
   environment: { OLLAMA_KEEP_ALIVE: "10m" },
   dataDir: "/root/.ollama",

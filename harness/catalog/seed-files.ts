@@ -4,8 +4,7 @@ import { resolve } from "node:path";
 import { StackError } from "../errors.ts";
 
 /** One statement of a seed file, with the line it starts on (1-based). */
-export interface SeedStatement {
-  file: string;
+interface SeedStatement {
   line: number;
   text: string;
 }
@@ -32,7 +31,7 @@ export async function statementsOf(file: string, dialect: Dialect): Promise<Seed
   const push = (end: number) => {
     const raw = text.slice(start, end);
     const lead = leadingSpace(raw, dialect);
-    if (withoutComments(raw, dialect).trim()) statements.push({ file, line: lineAt(text, start + lead), text: raw.slice(lead).trim() });
+    if (withoutComments(raw, dialect).trim()) statements.push({ line: lineAt(text, start + lead), text: raw.slice(lead).trim() });
     start = end + 1;
   };
   while (index < text.length) {

@@ -40,9 +40,10 @@ export class StackData<Names extends ServiceName = ServiceName> implements Slice
     const outcomes = await Promise.allSettled(
       names.map((name) =>
         this.oneAtATime(name, async () => {
-          const { spec } = this.host.service(name);
-          const target = this.host.service(name).clientTarget();
+          const service = this.host.service(name);
+          const { spec } = service;
           const { slicing } = spec;
+          const target = service.clientTarget();
           const onServer = adopted && slicing && !slicing.keptInProcess;
           try {
             if (!onServer) {

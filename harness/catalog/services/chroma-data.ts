@@ -5,13 +5,13 @@ import { fileListProblem, seedFailure } from "../seed-files.ts";
 import { seedSnapshot, stackPart, type Seeding, type SliceRef, type Slicing } from "../service-spec.ts";
 
 /** The tenant Chroma creates at its first start, and its database. */
-export const defaultTenant = "default_tenant";
+const defaultTenant = "default_tenant";
 const defaultDatabase = "default_database";
 /** Records per add request: below Chroma's max_batch_size on every backend. */
 const batchSize = 1_000;
 
 /** The database of a part: a slice's own, or the default one for the stack's own part. */
-export function databaseOf(part: SliceRef): string {
+function databaseOf(part: SliceRef): string {
   return part.index === 0 ? defaultDatabase : `slice_${part.name}`;
 }
 

@@ -88,8 +88,12 @@ async function whileUnused(admin: pg.Client, name: string, statement: string): P
   }
 }
 
+/** A slice's own database. */
+const sliceDatabase = (slice: SliceRef) => `slice_${slice.name}`;
+
+/** The part's database, its spare copy of the template, and the name it goes by while being replaced. */
 const names = (url: string, part: SliceRef) => {
-  const live = part.index === 0 ? stackDatabase(url) : `slice_${part.name}`;
+  const live = part.index === 0 ? stackDatabase(url) : sliceDatabase(part);
   return { live, spare: `${live}_spare`, old: `${live}_old` };
 };
 
@@ -108,7 +112,7 @@ function snapshotDatabase(part: SliceRef, name: string): string {
 export const pgvectorSlicing: Slicing = {
   method: "its own database, copied from a template database: the stack's database as seeded, with the vector extension",
   snapshots: "a copy of the database (CREATE DATABASE ... TEMPLATE); taking or restoring one ends the connections to it",
-  variables: (slice) => ({ POSTGRES_DB: names("", slice).live }),
+  variables: (slice) => ({ POSTGRES_DB: sliceDatabase(slice) }),
   open: ({ url }, part) =>
     asAdmin(url, async (admin) => {
       const { live, spare, old } = names(url, part);

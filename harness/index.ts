@@ -5,6 +5,7 @@ export type { StackReuse } from "./stack.ts";
 export type { StackSlice } from "./data/stack-slice.ts";
 export type { Endpoint } from "./engine/service-container.ts";
 export { catalog, serviceNames } from "./catalog/catalog.ts";
+export { ollamaModels } from "./catalog/models/ollama-model.ts";
 export type { ClientOf, Seeds, ServiceName } from "./catalog/catalog.ts";
 export type { PgvectorSeed } from "./catalog/services/pgvector-data.ts";
 export type { RedisSeed } from "./catalog/services/redis-data.ts";

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { catalog, serviceNames, specOf, type Seeds, type ServiceName } from "../catalog/catalog.ts";
-import { defaultOllamaModel, ollamaModelVariable, tinyModelReference } from "../catalog/models/ollama-model.ts";
+import { ollamaModels, ollamaModelVariable } from "../catalog/models/ollama-model.ts";
 import { selectServices } from "../catalog/selection.ts";
 import type { StackSettings } from "../catalog/service-spec.ts";
 import { publishAddressVariable } from "../engine/published-ports.ts";
@@ -50,8 +50,9 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    * The model Ollama pulls at boot, unless its volume holds it already; a model of the stack's
    * own registry (`model-registry:5000/...`) is pulled with --insecure.
    * @default process.env.STACK_HARNESS_OLLAMA_MODEL, else "smollm2:135m" (upstream images) or
-   * "model-registry:5000/library/tiny-llama:latest" (look-alike images)
-   * @example bootStack({ ollamaModel: "all-minilm" })
+   * "model-registry:5000/library/smollm2:135m" (look-alike images: the same SmolLM2-135M-Instruct,
+   * served by the stack's own registry)
+   * @example bootStack({ ollamaModel: "model-registry:5000/library/tiny-llama:latest" })
    */
   ollamaModel?: string;
   /**
@@ -149,7 +150,7 @@ export function resolveBootPlan<Names extends ServiceName>(options: BootOptions<
     names,
     services,
     track,
-    settings: { ollamaModel: options.ollamaModel ?? env[ollamaModelVariable] ?? (track === "lookalike" ? tinyModelReference : defaultOllamaModel) },
+    settings: { ollamaModel: options.ollamaModel ?? env[ollamaModelVariable] ?? ollamaModels.chat[track] },
     seeds: seedsOf(names, options.seeds),
     reuse: reuseRequested(options.reuse, env),
     signal: options.signal,

@@ -115,6 +115,11 @@ export interface Lookalike {
   /** Services sharing a recipe share the image stack-harness/<recipe>:lookalike. */
   recipe?: string;
   base: "bookworm" | "trixie";
+  /**
+   * Services whose look-alike images this one's build uses as stages: built first and passed as
+   * the build argument `<NAME>_IMAGE` (e.g. OLLAMA_IMAGE).
+   */
+  buildUses?: string[];
   /** The version of what it runs, as `versionCommand` prints it inside the image. */
   version: string;
   /** A shell command in the image whose output holds `version`. */

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { serviceNames, specOf, type ServiceName } from "../catalog/catalog.ts";
 import { StackError } from "../errors.ts";
-import { lookalikeRecipe, lookalikeTag } from "./lookalike.ts";
+import { lookalikeImage, lookalikeRecipe, lookalikeTag } from "./lookalike.ts";
 import { packagePath } from "../common/package-paths.ts";
 import { selectServices } from "../catalog/selection.ts";
 
@@ -21,15 +21,15 @@ export async function buildLookalikeImages(
   services: readonly ServiceName[] = serviceNames,
   print: (line: string) => void = console.log,
 ): Promise<void> {
-  const specs = selectServices(services).map(specOf);
+  const specs = withBuildUses(selectServices(services)).map(specOf);
   const codenames = [...new Set(specs.map((spec) => spec.lookalike.base))];
   for (const codename of codenames) {
     if (process.env[`STACK_HARNESS_BASE_${codename.toUpperCase()}`]) continue;
     print(`base ${codename}: debootstrap + docker import (cached by tag)`);
     await run("bash", [`${imagesDir}base/build.sh`, codename], `base ${codename}`, print, everyLine);
   }
-  const recipes = [...new Map(specs.map((spec) => [lookalikeRecipe(spec), spec.lookalike.base])).entries()];
-  for (const [index, [recipe, codename]] of recipes.entries()) {
+  const recipes = [...new Map(specs.map((spec) => [lookalikeRecipe(spec), spec]))];
+  for (const [index, [recipe, spec]] of recipes.entries()) {
     const step = `[${index + 1}/${recipes.length}] ${recipe}`;
     const context = `${imagesDir}${recipe}`;
     const started = Date.now();
@@ -38,11 +38,27 @@ export async function buildLookalikeImages(
       await run("bash", [`${context}/fetch.sh`], recipe, print, everyLine);
     }
     const tag = lookalikeTag(recipe);
-    const base = baseImage(codename);
+    const base = baseImage(spec.lookalike.base);
+    const stages = (spec.lookalike.buildUses ?? []).flatMap((name) => [
+      "--build-arg",
+      `${name.toUpperCase().replaceAll("-", "_")}_IMAGE=${lookalikeImage(specOf(name as ServiceName))}`,
+    ]);
     print(`${step}: building ${tag} from ${base}`);
-    await run("docker", ["build", "-t", tag, "--build-arg", `BASE=${base}`, context], recipe, print, buildSteps);
+    await run("docker", ["build", "-t", tag, "--build-arg", `BASE=${base}`, ...stages, context], recipe, print, buildSteps);
     print(`${step}: ready in ${Math.round((Date.now() - started) / 1000)} s`);
   }
+}
+
+/** The services, each after the services whose images its build uses (adding those not asked for). */
+function withBuildUses(services: readonly ServiceName[]): ServiceName[] {
+  const ordered: ServiceName[] = [];
+  const visit = (name: ServiceName) => {
+    if (ordered.includes(name)) return;
+    for (const used of specOf(name).lookalike.buildUses ?? []) visit(used as ServiceName);
+    ordered.push(name);
+  };
+  services.forEach(visit);
+  return ordered;
 }
 
 const everyLine = /./;

@@ -1,7 +1,9 @@
 // A tiny read-only model registry that `ollama pull --insecure HOST:PORT/NS/NAME:TAG` accepts:
 // the pull subset of the Docker/OCI distribution v2 API, served from a directory.
 //
-// Directory layout (MODELS_DIR, default /models; publish.ts writes it):
+// Directory layout (MODELS_DIR, default /models, as publish-model.ts writes it; then
+// IMAGE_MODELS_DIR if set, the models an image has built in; a model is served from the first
+// directory that holds it):
 //   manifests/<namespace>/<name>/<tag>   manifest JSON, served byte-for-byte
 //   blobs/sha256-<hex>                   config and layer blobs
 //
@@ -31,7 +33,7 @@ import path from "node:path";
 
 const PORT = Number(process.env.PORT || 5000);
 const HOST = process.env.HOST || "0.0.0.0";
-const MODELS_DIR = path.resolve(process.env.MODELS_DIR || "/models");
+const MODELS_DIRS = [process.env.MODELS_DIR || "/models", process.env.IMAGE_MODELS_DIR].filter(Boolean).map((dir) => path.resolve(dir));
 
 const MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
@@ -128,7 +130,7 @@ function serve() {
         if (!DIGEST_RE.test(digest)) return error(400, "DIGEST_INVALID", "invalid digest");
         const st = await blobStat(digest);
         if (!st) return error(404, "BLOB_UNKNOWN", `blob unknown: ${digest}`);
-        return sendBlob(req, res, digest, st.size, (n) => (bytes += n));
+        return sendBlob(req, res, digest, st, (n) => (bytes += n));
       }
       return error(404, "NOT_FOUND", `no route for ${p}`);
     } catch (err) {
@@ -142,7 +144,7 @@ function serve() {
   server.listen(PORT, HOST, async () => {
     const repos = await listRepos().catch(() => []);
     const names = repos.flatMap((r) => r.tags.map((t) => `${r.repo}:${t}`));
-    console.log(`model-registry listening on ${HOST}:${PORT}, models from ${MODELS_DIR}: ${names.join(", ") || "(none)"}`);
+    console.log(`model-registry listening on ${HOST}:${PORT}, models from ${MODELS_DIRS.join(" and ")}: ${names.join(", ") || "(none)"}`);
   });
 
   let stopping = false;
@@ -162,57 +164,52 @@ function sha256(buf) {
   return "sha256:" + createHash("sha256").update(buf).digest("hex");
 }
 
-function blobPath(digest) {
-  return path.join(MODELS_DIR, "blobs", digest.replace(":", "-"));
-}
-
+/** The blob's path and size in the first models directory holding it, or null. */
 async function blobStat(digest) {
-  try {
-    const st = await fs.stat(blobPath(digest));
-    return st.isFile() ? st : null;
-  } catch {
-    return null;
+  for (const dir of MODELS_DIRS) {
+    const file = path.join(dir, "blobs", digest.replace(":", "-"));
+    const st = await fs.stat(file).catch(() => null);
+    if (st?.isFile()) return { file, size: st.size };
   }
+  return null;
 }
 
 async function readManifest(repo, ref) {
   if (!REPO_RE.test(repo)) return null;
-  const dir = path.join(MODELS_DIR, "manifests", ...repo.split("/"));
-  if (TAG_RE.test(ref)) {
-    try {
-      return await fs.readFile(path.join(dir, ref));
-    } catch {
-      return null;
-    }
-  }
-  if (DIGEST_RE.test(ref)) {
-    // Reference by digest: find a tag of this repository whose manifest has that digest.
-    for (const tag of await fs.readdir(dir).catch(() => [])) {
-      const buf = await fs.readFile(path.join(dir, tag)).catch(() => null);
-      if (buf && sha256(buf) === ref) return buf;
+  for (const root of MODELS_DIRS) {
+    const dir = path.join(root, "manifests", ...repo.split("/"));
+    if (TAG_RE.test(ref)) {
+      const buf = await fs.readFile(path.join(dir, ref)).catch(() => null);
+      if (buf) return buf;
+    } else if (DIGEST_RE.test(ref)) {
+      // Reference by digest: find a tag of this repository whose manifest has that digest.
+      for (const tag of await fs.readdir(dir).catch(() => [])) {
+        const buf = await fs.readFile(path.join(dir, tag)).catch(() => null);
+        if (buf && sha256(buf) === ref) return buf;
+      }
     }
   }
   return null;
 }
 
-/** Repositories are the directories under manifests/ that hold tag files. */
+/** Repositories are the directories under manifests/ that hold tag files, across the models directories. */
 async function listRepos() {
-  const root = path.join(MODELS_DIR, "manifests");
-  const out = [];
+  const tagsByRepo = new Map();
   const walk = async (dir, parts) => {
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-    const tags = entries.filter((e) => e.isFile()).map((e) => e.name).sort();
-    if (tags.length && parts.length) out.push({ repo: parts.join("/"), tags });
-    for (const e of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-      await walk(path.join(dir, e.name), [...parts, e.name]);
+    const tags = entries.filter((e) => e.isFile()).map((e) => e.name);
+    if (tags.length && parts.length) {
+      const repo = parts.join("/");
+      tagsByRepo.set(repo, [...new Set([...(tagsByRepo.get(repo) ?? []), ...tags])].sort());
     }
+    for (const e of entries.filter((e) => e.isDirectory())) await walk(path.join(dir, e.name), [...parts, e.name]);
   };
-  await walk(root, []);
-  return out;
+  for (const root of MODELS_DIRS) await walk(path.join(root, "manifests"), []);
+  return [...tagsByRepo].sort(([a], [b]) => a.localeCompare(b)).map(([repo, tags]) => ({ repo, tags }));
 }
 
 /** Serve a blob with HEAD and single-range (bytes=a-b, a-, -n) support. */
-function sendBlob(req, res, digest, size, countBytes) {
+function sendBlob(req, res, digest, { file, size }, countBytes) {
   const headers = {
     "Content-Type": "application/octet-stream",
     "Accept-Ranges": "bytes",
@@ -246,7 +243,7 @@ function sendBlob(req, res, digest, size, countBytes) {
   const length = size === 0 ? 0 : end - start + 1;
   res.writeHead(status, { ...headers, "Content-Length": String(length) });
   if (req.method === "HEAD" || length === 0) return res.end();
-  const stream = createReadStream(blobPath(digest), { start, end });
+  const stream = createReadStream(file, { start, end });
   stream.on("data", (chunk) => countBytes(chunk.length));
   stream.on("error", () => res.destroy());
   res.on("close", () => stream.destroy());

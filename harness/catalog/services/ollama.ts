@@ -12,7 +12,7 @@ const pullModel: ProvisionScript = {
     problem: `could not pull the model ${settings.ollamaModel} (exit ${exitCode}).`,
     fix:
       "check the model name and that its registry is reachable, or choose another model with " +
-      "STACK_HARNESS_OLLAMA_MODEL (model-registry:5000/library/tiny-llama:latest needs no network).",
+      "STACK_HARNESS_OLLAMA_MODEL (the stack's own model-registry:5000/library/tiny-llama:latest needs no network).",
   }),
 };
 
@@ -49,14 +49,14 @@ export const ollama = defineService<Ollama, OllamaSeed>({
   upstreamImage: "ollama/ollama:0.32.15",
   lookalike: {
     base: "bookworm",
-    version: "0.11.4",
+    version: "0.24.0",
     versionCommand: "ollama --version 2>&1",
     differences: [
-      "Ollama **0.11.4** (upstream pin: 0.32.15), the last release whose module builds with `go install` alone: `images/ollama/fetch.sh` builds it on this machine from the Go module proxy (about 3.5 minutes on 2 cores, then cached) with its version stamped, so `/api/version` reports 0.11.4",
+      "Ollama **0.24.0** (upstream pin: 0.32.15), the last release whose model runner `go build` compiles in (from 0.30 it is a cmake-built llama-server): `images/ollama/fetch.sh` builds it on this machine from the Go module proxy, with the four headers its module lacks unpacked from Debian packages (about 2.5 minutes on 2 cores, then cached), its version stamped so `/api/version` reports 0.24.0",
       "Models run in its built-in llama.cpp runner, CPU only (no CUDA, ROCm or Vulkan libraries)",
       "Debian bookworm instead of Ubuntu 24.04",
       "no `-buildmode=pie`",
-      "API features newer than August 2025 are missing",
+      "The Ollama library is not reachable: the default model is `model-registry:5000/library/smollm2:135m`, the same SmolLM2-135M-Instruct as upstream's `smollm2:135m` but a Q4_1 quantisation with a template of ours",
     ],
     alike: "`/bin/ollama serve`, `OLLAMA_HOST=0.0.0.0:11434`, `/root/.ollama`, root, bash, no curl, wget or nc",
   },

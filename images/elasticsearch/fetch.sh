@@ -5,7 +5,7 @@
 # Usage: bash images/elasticsearch/fetch.sh   (from any directory; fast when already done)
 set -euo pipefail
 
-ES_VERSION=${ES_VERSION:-8.15.5}
+ES_VERSION=${ES_VERSION:-8.19.20}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out="$here/artifacts"
 lib="$out/lib"

@@ -7,11 +7,11 @@ export const elasticsearch = defineService<Client, ElasticsearchSeed>({
   upstreamImage: "docker.elastic.co/elasticsearch/elasticsearch:8.19.20",
   lookalike: {
     base: "trixie",
-    version: "8.15.5",
+    version: "8.19.20",
     versionCommand: "ls /usr/share/elasticsearch/lib",
     differences: [
-      "The real Elasticsearch **8.15.5** node (upstream pin: 8.19.20) from Maven Central jars (server + transport-netty4) with a launcher and a small plugin of our own, on Debian trixie's OpenJDK 21",
-      "**No modules and no x-pack**: no security at all (every `xpack.*` setting is accepted and ignored, credentials are not checked), no painless scripts, no `_reindex`/`_update_by_query`/`_delete_by_query`, no mapper-extras types, only the standard, simple, whitespace, stop and keyword analyzers, no ingest, data streams, ML or ES\\|QL",
+      "The real Elasticsearch **8.19.20** node (upstream pin: 8.19.20, same version) from Maven Central jars (server + transport-netty4, Lucene 9.12.2) with a launcher and a small plugin of our own, on Debian trixie's OpenJDK 21 instead of the bundled JDK; entitlements are not enforced",
+      "**No modules and no x-pack**: no security at all (every `xpack.*` setting is accepted and ignored, credentials are not checked), no painless scripts, no `_reindex`/`_update_by_query`/`_delete_by_query`, no mapper-extras types, only the standard, simple, whitespace, stop and keyword analyzers, no ingest processors (the pipeline API answers, with none to run), no data streams, ML or ES\\|QL",
       "no `elasticsearch-*` command-line tools or keystore",
       "Elasticsearch's SIMD vector library is off (slower, same results)",
       "`@elastic/elasticsearch` 8 works unchanged: `X-elastic-product`, `compatible-with=8`, text search, `dense_vector` and kNN are the real code",

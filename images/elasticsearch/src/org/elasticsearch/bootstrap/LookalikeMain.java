@@ -4,6 +4,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configurator;
+import org.elasticsearch.cluster.ClusterName;
 import org.elasticsearch.common.logging.LogConfigurator;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.env.Environment;
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  * Entry point of the look-alike server process: the part of the stock launcher that matters in a
  * container (settings from -E arguments and environment variables, ES logging, natives, the node
  * with its bootstrap checks, graceful stop on SIGTERM), without the CLI process, keystore,
- * security manager or module layers.
+ * entitlements (wired only by the stock bootstrap.Elasticsearch) or module layers.
  */
 public final class LookalikeMain {
 
@@ -65,6 +66,8 @@ public final class LookalikeMain {
         try {
             Settings base = Settings.builder().put(Environment.PATH_HOME_SETTING.getKey(), home.toString()).build();
             environment = InternalSettingsPreparer.prepareEnvironment(base, cliSettings, conf, LookalikeMain::hostname);
+            // Both before configure(): the 8.19 ECS layout reads the cluster name when it is built.
+            LogConfigurator.setClusterName(ClusterName.CLUSTER_NAME_SETTING.get(environment.settings()).value());
             LogConfigurator.setNodeName(Node.NODE_NAME_SETTING.get(environment.settings()));
             LogConfigurator.configure(environment, true);
         } catch (Exception e) {
@@ -78,10 +81,10 @@ public final class LookalikeMain {
         Thread.setDefaultUncaughtExceptionHandler(new ElasticsearchUncaughtExceptionHandler());
         try {
             BootstrapInfo.init();
-            environment.validateTmpFile();
+            environment.validateTmpDir();
             Settings settings = environment.settings();
             Elasticsearch.initializeNatives(
-                environment.tmpFile(),
+                environment.tmpDir(),
                 BootstrapSettings.MEMORY_LOCK_SETTING.get(settings),
                 true,
                 BootstrapSettings.CTRLHANDLER_SETTING.get(settings)

@@ -1,23 +1,27 @@
 package org.elasticsearch.plugins;
 
 import org.elasticsearch.common.settings.Settings;
-import org.elasticsearch.jdk.ModuleQualifiedExportsService;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A PluginsService that reads no modules/ or plugins/ directory: it instantiates a fixed list of
- * plugin classes that are already on the application class path.
+ * plugin classes that are already on the application class path. The PluginsLoader it is given
+ * is empty (see ClasspathNode), so the base class loads no bundles of its own.
  */
 public class ClasspathPluginsService extends PluginsService {
 
     private final List<LoadedPlugin> classpathPlugins;
 
-    public ClasspathPluginsService(Settings settings, Path configPath, List<Class<? extends Plugin>> pluginClasses) {
-        super(settings, configPath, null, null);
+    public ClasspathPluginsService(
+        Settings settings,
+        Path configPath,
+        PluginsLoader emptyLoader,
+        List<Class<? extends Plugin>> pluginClasses
+    ) {
+        super(settings, configPath, emptyLoader);
         List<LoadedPlugin> loaded = new ArrayList<>();
         for (Class<? extends Plugin> pluginClass : pluginClasses) {
             Plugin instance = loadPlugin(pluginClass, settings, configPath);
@@ -35,7 +39,7 @@ public class ClasspathPluginsService extends PluginsService {
                 false,
                 false
             );
-            loaded.add(new LoadedPlugin(descriptor, instance));
+            loaded.add(new LoadedPlugin(descriptor, instance, pluginClass.getClassLoader()));
         }
         this.classpathPlugins = List.copyOf(loaded);
     }
@@ -44,10 +48,6 @@ public class ClasspathPluginsService extends PluginsService {
         String simple = pluginClass.getSimpleName();
         return simple.equals("Netty4Plugin") ? "transport-netty4" : simple;
     }
-
-    /** The server runs in the unnamed module here, so there are no qualified exports to record. */
-    @Override
-    protected void addServerExportsService(Map<String, List<ModuleQualifiedExportsService>> qualifiedExports) {}
 
     @Override
     protected List<LoadedPlugin> plugins() {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import "./common/supported-node.js";
 import { StackError } from "./errors.ts";
 import { main } from "./cli/main.ts";
 

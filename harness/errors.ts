@@ -35,8 +35,6 @@ export type StackErrorCode =
   | "engine-unreachable"
   /** testcontainers' Ryuk reaper container did not start. */
   | "ryuk-failed"
-  /** A look-alike image that `npm run images` has not built. */
-  | "image-not-built"
   /** An image that is not on the engine and could not be pulled. */
   | "image-pull-failed"
   /** A look-alike image build that failed, or a build tool that is missing. */

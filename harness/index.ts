@@ -1,3 +1,4 @@
+import "./common/supported-node.js";
 export { bootStack } from "./boot/boot-stack.ts";
 export type { BootOptions, BootPhase, BootProgress } from "./boot/options.ts";
 export { Stack } from "./stack.ts";

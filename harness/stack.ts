@@ -7,6 +7,7 @@ import type { StackSlice } from "./data/stack-slice.ts";
 import type { DeathWatch } from "./engine/death-watch.ts";
 import type { Endpoint, ServiceContainer } from "./engine/service-container.ts";
 import { StackError } from "./errors.ts";
+import type { ImageTrack } from "./images/track.ts";
 
 /** How a kept stack was found: its reuse key, and whether this boot found it running. */
 export interface StackReuse {
@@ -27,6 +28,8 @@ export class Stack<Names extends ServiceName = ServiceName> {
   readonly bootMs: Readonly<Record<Names, number>>;
   /** What the boot resolved: e.g. the model Ollama holds. */
   readonly settings: StackSettings;
+  /** Where the images came from: "upstream" or "lookalike" (what `images: "auto"` decided). */
+  readonly track: ImageTrack;
   /** Set when the stack is kept for reuse (see BootOptions.reuse). */
   readonly reuse: StackReuse | undefined;
   private readonly containers: ReadonlyMap<Names, ServiceContainer>;
@@ -43,6 +46,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
     containers: ReadonlyMap<Names, ServiceContainer>;
     bootMs: Record<Names, number>;
     settings: StackSettings;
+    track: ImageTrack;
     reuse: StackReuse | undefined;
     cleanup: RunCleanup;
     deaths: DeathWatch<Names>;
@@ -53,6 +57,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
     this.containers = parts.containers;
     this.bootMs = parts.bootMs;
     this.settings = parts.settings;
+    this.track = parts.track;
     this.reuse = parts.reuse;
     this.cleanup = parts.cleanup;
     this.deathWatch = parts.deaths;

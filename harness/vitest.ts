@@ -1,3 +1,4 @@
+import "./common/supported-node.js";
 export { stackHarness } from "./vitest/preset.ts";
 export { stackControl } from "./vitest/control.ts";
 export { stackLease, stackReset, stackRestore, stackSlice, stackSnapshot } from "./vitest/worker-slice.ts";

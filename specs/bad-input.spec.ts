@@ -1,10 +1,7 @@
 import { once } from "node:events";
 import { createServer, type AddressInfo } from "node:net";
-import { getContainerRuntimeClient } from "testcontainers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ServiceName } from "../harness/catalog/catalog.ts";
-import { specOf } from "../harness/catalog/catalog.ts";
-import { lookalikeImage } from "../harness/images/lookalike.ts";
 import { StackError, type StackErrorCode } from "../harness/errors.ts";
 import { bootStack, type BootOptions } from "../harness/index.ts";
 import { lastJsonLineOf } from "./support/child-process.ts";
@@ -78,12 +75,11 @@ describe("a boot that cannot succeed", () => {
     expect(message).toMatch(/Fix: start a Docker engine .*`docker info`/);
   });
 
-  it("names Ryuk, not a service, when testcontainers' reaper image cannot be pulled", async () => {
+  it("names Ryuk, not a service, when testcontainers' reaper is asked for and its image cannot be pulled", async () => {
     const script = `
       import { bootStack } from ${JSON.stringify(harnessEntry)};
       try { await bootStack({ services: ["redis"] }); } catch (error) { console.log(JSON.stringify({ code: error.code, message: error.message })); }`;
-    const env: NodeJS.ProcessEnv = { ...process.env, RYUK_CONTAINER_IMAGE: "stack-harness/no-such-ryuk:0" };
-    delete env.TESTCONTAINERS_RYUK_DISABLED;
+    const env: NodeJS.ProcessEnv = { ...process.env, RYUK_CONTAINER_IMAGE: "stack-harness/no-such-ryuk:0", TESTCONTAINERS_RYUK_DISABLED: "false" };
     const { code, message } = (await lastJsonLineOf(script, env)) as { code: string; message: string };
     expect(code).toBe("ryuk-failed");
     expect(message).toMatch(/^\[stack-harness\] testcontainers could not start its Ryuk reaper container/);
@@ -95,24 +91,6 @@ describe("a boot that cannot succeed", () => {
     expect(error.message).toMatch(
       /postgres: is not a service of the catalog\.\nFix: use one of: ollama, model-registry, pgvector, redis, neo4j, chroma, elasticsearch, spark-master, spark-worker\./,
     );
-  });
-
-  it("names the command that builds a missing look-alike image", async () => {
-    const docker = (await getContainerRuntimeClient()).container.dockerode;
-    const image = lookalikeImage(specOf("redis"));
-    const [repo, tag] = image.split(":") as [string, string];
-    const present = await docker.getImage(image).inspect().then(() => true, () => false);
-    if (present) await docker.getImage(image).tag({ repo, tag: "set-aside-by-spec" });
-    try {
-      if (present) await docker.getImage(image).remove();
-      const error = await failure(bootStack({ services: ["redis"], images: "lookalike" }), "image-not-built");
-      expect(error.message).toMatch(/redis: the look-alike image stack-harness\/redis:lookalike is not built\.\nFix: run `npm run images`/);
-    } finally {
-      if (present) {
-        await docker.getImage(`${repo}:set-aside-by-spec`).tag({ repo, tag });
-        await docker.getImage(`${repo}:set-aside-by-spec`).remove();
-      }
-    }
   });
 
   it("says an overridden image could not be pulled and what to do", async () => {

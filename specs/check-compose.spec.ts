@@ -26,11 +26,29 @@ const traps: Array<[string, string, ComposeFinding["check"], RegExp]> = [
   ["unhealthy-dependency.yml", "app", "reference", /REDIS_URL=redis:\/\/redis:6380: "redis" listens on 6379, not 6380/],
   ["unhealthy-dependency.yml", "app", "reference", /OLLAMA_BASE_URL=http:\/\/ollama:11434: "ollama" is not a service of this file/],
   ["unhealthy-dependency.yml", "app", "reference", /DATABASE_URL=.*"postgres" is not a service of this file/],
+  ["redis-sidecar.yml", "one-shot", "image", /runs `sh -c echo warming failed; exit 3` in the redis image \(not its server\), which exited with code 3 within 3 s: warming failed/],
+  ["unpullable-image.yml", "ollama", "image", /^ollama\/ollama:0\.0\.0-no-such-tag cannot be had here: the image .* could not be pulled/],
+  ["unpullable-image.yml", "ollama", "healthcheck program", /curl is not in the image ollama\/ollama:0\.0\.0-no-such-tag \(known without running it/],
 ];
 
+/** Files checked on a given track, whatever the run's: an unpullable tag is a trap only where images are pulled. */
+const tracks: Record<string, string> = { "unpullable-image.yml": "upstream" };
+
 const results = new Map<string, ComposeFinding[]>();
+const checkedInMs = new Map<string, number>();
 async function findingsOf(file: string): Promise<ComposeFinding[]> {
-  if (!results.has(file)) results.set(file, await checkCompose(fixture(file)));
+  if (!results.has(file)) {
+    const before = process.env.STACK_HARNESS_IMAGES;
+    if (tracks[file]) process.env.STACK_HARNESS_IMAGES = tracks[file];
+    const started = Date.now();
+    try {
+      results.set(file, await checkCompose(fixture(file)));
+    } finally {
+      checkedInMs.set(file, Date.now() - started);
+      if (before === undefined) delete process.env.STACK_HARNESS_IMAGES;
+      else process.env.STACK_HARNESS_IMAGES = before;
+    }
+  }
   return results.get(file)!;
 }
 
@@ -52,6 +70,27 @@ describe("stack-harness check-compose", () => {
     expect(findings.filter((finding) => finding.check === "healthcheck while serving")).toEqual([
       expect.objectContaining({ service: "ollama", severity: "ok" }),
     ]);
+  });
+
+  it("says an image that cannot be pulled within seconds, not as a service that did not serve", async () => {
+    const findings = await findingsOf("unpullable-image.yml");
+    expect(findings.find((finding) => finding.check === "image")!.fix).toMatch(/STACK_HARNESS_REGISTRY.*STACK_HARNESS_IMAGES=lookalike/);
+    expect(findings.some((finding) => /did not serve/.test(finding.message))).toBe(false);
+    expect(checkedInMs.get("unpullable-image.yml")).toBeLessThan(30_000);
+  });
+
+  it("checks Redis's serving with the file's own password, and finds the file clean", async () => {
+    const findings = await findingsOf("redis-requirepass.yml");
+    expect(findings.filter((finding) => finding.severity !== "ok"), JSON.stringify(findings, null, 2)).toEqual([]);
+    expect(findings.map((finding) => finding.check)).toEqual(expect.arrayContaining(["healthcheck while serving", "healthcheck with the server down", "volume"]));
+  });
+
+  it("judges a sidecar that runs `sleep` in the redis image as `sleep`, not as a Redis server", async () => {
+    const findings = await findingsOf("redis-sidecar.yml");
+    expect(findings.filter((finding) => finding.service === "warmer" && finding.check === "image")).toEqual([
+      expect.objectContaining({ check: "image", severity: "ok", message: expect.stringMatching(/runs `sleep 3600` in the redis image \(not its server\)/) }),
+    ]);
+    expect(findings.filter((finding) => finding.severity === "error").map((finding) => finding.service)).toEqual(["one-shot"]);
   });
 
   describe("on the project's own docker-compose.yml", () => {

@@ -17,13 +17,15 @@ async function doctor(env: NodeJS.ProcessEnv): Promise<{ code: number; output: s
 }
 
 describe("stack-harness doctor", () => {
-  it("checks the engine, Node, memory, vm.max_map_count and the image of every service", async () => {
+  it("checks the engine, Node, memory, vm.max_map_count, which registries answer, the image track and the image of every service", async () => {
     const { code, output } = await doctor(process.env);
     expect(code, output).toBe(0);
     expect(output).toMatch(/^ok +Docker engine +Docker \S+ on /m);
-    expect(output).toMatch(new RegExp(`^ok +Node\\.js +${process.versions.node.replaceAll(".", "\\.")}$`, "m"));
+    expect(output).toMatch(new RegExp(`^ok +Node\\.js +${process.versions.node.replaceAll(".", "\\.")} \\(>= 22\\.22\\)$`, "m"));
     expect(output).toMatch(/^(ok|warn) +free memory +\d+\.\d GiB free/m);
     expect(output).toMatch(/^(ok|warn) +vm\.max_map_count /m);
+    for (const registry of ["registry-1.docker.io", "docker.elastic.co"]) expect(output).toMatch(new RegExp(`^(ok +registry ${registry} +answers|warn +registry ${registry} +no answer within 3 s)$`, "m"));
+    expect(output).toMatch(/^ok +image track +(upstream|lookalike) \((auto|STACK_HARNESS_IMAGES)\)$/m);
     for (const name of serviceNames) expect(output).toMatch(new RegExp(`^(ok|warn) +image of ${name} +\\S+ (present|missing)$`, "m"));
   });
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootStack, ollamaModels, type Stack } from "../harness/index.ts";
-import { imageTrack } from "../harness/images/track.ts";
 import { tinyModelReference } from "../harness/catalog/models/tiny-model.ts";
 
 // Twelve topics; each query says what one text says in other words (no query is a stored text).
@@ -20,20 +19,19 @@ const pairs = [
 ] as const;
 const texts = pairs.map(([text]) => text);
 const queries = pairs.map(([, query]) => query);
-const model = ollamaModels.embedding[imageTrack(undefined)];
 const dimensions = 384;
 
 describe("semantic search: texts embedded by all-minilm, queried in other words in pgvector, Chroma and Elasticsearch", () => {
   let stack: Stack<"ollama" | "model-registry" | "chroma" | "pgvector" | "elasticsearch">;
+  let model: string;
   let textVectors: number[][];
   let queryVectors: number[][];
 
   beforeAll(async () => {
-    stack = await bootStack({
-      services: ["model-registry", "ollama", "chroma", "pgvector", "elasticsearch"],
-      seeds: { ollama: { models: [model, tinyModelReference] } },
-    });
+    stack = await bootStack({ services: ["model-registry", "ollama", "chroma", "pgvector", "elasticsearch"] });
+    model = ollamaModels.embedding[stack.track];
     const ollama = await stack.client("ollama");
+    for (const pulled of [model, tinyModelReference]) await ollama.pull({ model: pulled, insecure: pulled.startsWith("model-registry:") });
     textVectors = (await ollama.embed({ model, input: texts })).embeddings;
     queryVectors = (await ollama.embed({ model, input: queries })).embeddings;
   });

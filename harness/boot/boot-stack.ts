@@ -8,6 +8,8 @@ import { cacheLabels, cacheVolumeName, networkName, newRunId, reuseLockName, reu
 import { isLocalEngine } from "../engine/published-ports.ts";
 import { ServiceContainer } from "../engine/service-container.ts";
 import { StackError } from "../errors.ts";
+import { autoTrack } from "../images/auto-track.ts";
+import { resolveImage } from "../images/track.ts";
 import { ensureImage } from "../images/ensure-image.ts";
 import { Stack, type StackReuse } from "../stack.ts";
 import { inDependencyOrder } from "./dependency-order.ts";
@@ -25,11 +27,12 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   options: BootOptions<Names> = {},
 ): Promise<Stack<Names>> {
   const bootStarted = Date.now();
-  const plan = resolveBootPlan(options);
+  const checked = resolveBootPlan(options);
   const engine = await connectEngine();
+  const plan = checked.images === "auto" ? resolveBootPlan(options, process.env, await autoTrack(engine, checked.names.map((name) => resolveImage(specOf(name), "upstream")))) : checked;
   const report: Report = (runId, service, phase) => plan.onProgress?.({ runId, service, phase, elapsedMs: Date.now() - bootStarted });
   // Every image at once, before anything starts: a dependent's pull need not wait for its dependency.
-  await Promise.all([...plan.services.values()].map(({ name, image }) => ensureImage(engine, name, image, plan.track, () => report(undefined, name, "pulling"))));
+  await Promise.all([...plan.services.values()].map(({ name, image }) => ensureImage(engine, name, image, () => report(undefined, name, "pulling"))));
   throwIfInterrupted(plan.signal);
   if (!plan.reuse) {
     const runId = newRunId();
@@ -106,7 +109,7 @@ async function boot<Names extends ServiceName>({ engine, plan, report: reportOf,
     const failure = outcomes.find((outcome) => outcome.status === "rejected");
     if (failure) throw failure.reason;
     await deaths.start();
-    const stack = new Stack({ runId, network, services: plan.names, containers, bootMs, settings: plan.settings, reuse, cleanup, deaths });
+    const stack = new Stack({ runId, network, services: plan.names, containers, bootMs, settings: plan.settings, track: plan.track, reuse, cleanup, deaths });
     await stack.applySeeds(plan.seeds, reuse?.adopted ?? false);
     throwIfInterrupted(signal);
     return stack;

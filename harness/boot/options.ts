@@ -6,7 +6,7 @@ import type { StackSettings } from "../catalog/service-spec.ts";
 import { publishAddressVariable } from "../engine/published-ports.ts";
 import type { ServicePlan } from "../engine/service-container.ts";
 import { StackError } from "../errors.ts";
-import { imageTrack, resolveImage, type ImageTrack } from "../images/track.ts";
+import { imageChoice, resolveImage, type ImageChoice, type ImageTrack } from "../images/track.ts";
 
 /** pulling the image, starting the container, waiting for its healthcheck, healthy, or failed. */
 export type BootPhase = "pulling" | "starting" | "waiting" | "healthy" | "failed";
@@ -28,11 +28,13 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    */
   services?: readonly Names[];
   /**
-   * Pinned upstream images, or the look-alikes built by `npm run images`.
-   * @default process.env.STACK_HARNESS_IMAGES, else "upstream"
+   * Which images: "upstream" (the pinned images, pulled), "lookalike" (built from packages on
+   * first use, or by `npm run images`), or "auto": the upstream images when each is present or its
+   * registry answers, else the look-alikes (said once on stderr).
+   * @default process.env.STACK_HARNESS_IMAGES, else "auto"
    * @example bootStack({ images: "lookalike" })
    */
-  images?: ImageTrack;
+  images?: ImageChoice;
   /**
    * Milliseconds each service may take to become healthy, for all or per service.
    * @default the catalog's value per service (pgvector 60 000, redis 30 000)
@@ -117,6 +119,9 @@ export interface BootPlan<Names extends ServiceName = ServiceName> {
   names: readonly Names[];
   /** Per service, in the order of `names`. */
   services: ReadonlyMap<Names, ServicePlan>;
+  /** What was asked for. */
+  images: ImageChoice;
+  /** The track the services' images come from. */
   track: ImageTrack;
   settings: StackSettings;
   /** The seeds of the services booted. */
@@ -127,11 +132,19 @@ export interface BootPlan<Names extends ServiceName = ServiceName> {
   onProgress: BootOptions["onProgress"];
 }
 
-/** Checks the options and resolves them into the plan the boot executes; refuses bad input, naming the option and the fix. */
-export function resolveBootPlan<Names extends ServiceName>(options: BootOptions<Names>, env: NodeJS.ProcessEnv = process.env): BootPlan<Names> {
+/**
+ * Checks the options and resolves them into the plan the boot executes; refuses bad input, naming
+ * the option and the fix. "auto" takes the track `decided` (bootStack asks autoTrack), else upstream.
+ */
+export function resolveBootPlan<Names extends ServiceName>(
+  options: BootOptions<Names>,
+  env: NodeJS.ProcessEnv = process.env,
+  decided?: ImageTrack,
+): BootPlan<Names> {
   checkBootOptions(options);
   const names = selectServices(options.services ?? (serviceNames as Names[]));
-  const track = imageTrack(options.images, env);
+  const images = imageChoice(options.images, env);
+  const track = images === "auto" ? (decided ?? "upstream") : images;
   const services = new Map(
     names.map((name): [Names, ServicePlan] => [
       name,
@@ -149,6 +162,7 @@ export function resolveBootPlan<Names extends ServiceName>(options: BootOptions<
   return {
     names,
     services,
+    images,
     track,
     settings: { ollamaModel: options.ollamaModel ?? env[ollamaModelVariable] ?? ollamaModels.chat[track] },
     seeds: seedsOf(names, options.seeds),

@@ -1,8 +1,8 @@
 import { catalog, serviceNames, specOf, type ServiceName } from "./catalog.ts";
 import { StackError } from "../errors.ts";
 
-/** Checks a requested subset: known names, no duplicates, every dependency included. */
-export function selectServices<Names extends ServiceName>(requested: readonly Names[]): Names[] {
+/** Checks requested names: a non-empty array of catalog services, each named once. */
+export function checkNames(requested: readonly string[]): void {
   if (!Array.isArray(requested) || requested.length === 0) {
     throw new StackError({
       code: "invalid-option",
@@ -30,9 +30,14 @@ export function selectServices<Names extends ServiceName>(requested: readonly Na
     }
     seen.add(name);
   }
+}
+
+/** Checks a requested subset: known names, no duplicates, every dependency included. */
+export function selectServices<Names extends ServiceName>(requested: readonly Names[]): Names[] {
+  checkNames(requested);
   for (const name of requested) {
     for (const dependency of specOf(name).dependsOn) {
-      if (!seen.has(dependency)) {
+      if (!requested.includes(dependency as Names)) {
         throw new StackError({
           code: "missing-dependency",
           service: name,

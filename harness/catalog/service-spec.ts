@@ -177,6 +177,13 @@ export interface ServiceSpec<Client = unknown, Seed = unknown> {
   unfitWhileServing?: { description: string; spring: string; restore: string };
   /** Healthcheck commands known to mislead with this image, for `stack-harness check-compose`. */
   healthcheckPitfalls?: Array<{ matches(command: string): boolean; problem: string }>;
+  /** How `stack-harness check-compose` reads a compose service that runs this image. */
+  composeService?: {
+    /** Whether its command starts the server (a sidecar may run `sleep` in the image); default: every command does. */
+    runsServer?(command: readonly string[]): boolean;
+    /** Variables the serving check needs with the file's settings, e.g. REDISCLI_AUTH for `--requirepass`. */
+    checkVariables?(command: readonly string[], environment: Readonly<Record<string, string>>): Record<string, string>;
+  };
   /** How the service's data is cut into slices, one per test worker; none for a service the slices share. */
   slicing?: Slicing;
   /** The seed data an app may declare for the service; none where it takes no seed. */

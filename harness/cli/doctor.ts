@@ -1,11 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { freemem } from "node:os";
-import { ImageName, type ContainerRuntimeClient } from "testcontainers";
+import type { ContainerRuntimeClient } from "testcontainers";
 import { serviceNames, specOf } from "../catalog/catalog.ts";
 import { connectEngine } from "../engine/connect.ts";
 import { StackError } from "../errors.ts";
+import { supportedNode } from "../common/supported-node.js";
+import { autoTrack } from "../images/auto-track.ts";
+import { imagePresent } from "../images/image-present.ts";
 import { lookalikeBuildCommand } from "../images/lookalike.ts";
-import { imageTrack, resolveImage } from "../images/track.ts";
+import { registriesAnswering, registryOf } from "../images/registries.ts";
+import { imageChoice, resolveImage } from "../images/track.ts";
 
 export type Verdict = "ok" | "warn" | "fail";
 
@@ -17,7 +21,6 @@ export interface DoctorCheck {
   fix?: string;
 }
 
-const minimumNode = [22, 22] as const;
 const recommendedFreeGiB = 4;
 const elasticsearchMapCount = 262_144;
 
@@ -37,11 +40,23 @@ export async function diagnose(env: NodeJS.ProcessEnv = process.env): Promise<Do
     verdict: "ok",
     detail: `Docker ${serverVersion} on ${operatingSystem}, ${cpus} CPUs, ${(memory / 2 ** 30).toFixed(1)} GiB`,
   });
-  const track = imageTrack(undefined, env);
+  const upstream = serviceNames.map((name) => resolveImage(specOf(name), "upstream", env));
+  const answers = await registriesAnswering([...new Set(upstream.map(registryOf))]);
+  for (const [host, answered] of Object.entries(answers)) {
+    findings.push({
+      check: `registry ${host}`,
+      verdict: answered ? "ok" : "warn",
+      detail: answered ? "answers" : "no answer within 3 s",
+      ...(answered ? {} : { fix: "the look-alike images stand in where it does not (images auto), or set STACK_HARNESS_REGISTRY to a mirror" }),
+    });
+  }
+  const choice = imageChoice(undefined, env);
+  const track = choice === "auto" ? await autoTrack(engine, upstream) : choice;
+  findings.push({ check: "image track", verdict: "ok", detail: choice === "auto" ? `${track} (auto)` : `${track} (STACK_HARNESS_IMAGES)` });
   for (const name of serviceNames) {
     const image = resolveImage(specOf(name), track, env);
-    const present = await engine.image.exists(ImageName.fromString(image));
-    const fix = track === "lookalike" ? `run \`${lookalikeBuildCommand}\`` : "pulled at the first boot: its registry must be reachable";
+    const present = await imagePresent(engine, image);
+    const fix = track === "lookalike" ? `built at its first boot, or all at once by \`${lookalikeBuildCommand}\`` : `pulled at its first boot from ${registryOf(image)}`;
     findings.push({
       check: `image of ${name}`,
       verdict: present ? "ok" : "warn",
@@ -53,14 +68,8 @@ export async function diagnose(env: NodeJS.ProcessEnv = process.env): Promise<Do
 }
 
 function nodeCheck(): DoctorCheck {
-  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
-  const recent = major > minimumNode[0] || (major === minimumNode[0] && minor >= minimumNode[1]);
-  return {
-    check: "Node.js",
-    verdict: recent ? "ok" : "fail",
-    detail: process.versions.node,
-    ...(recent ? {} : { fix: `use Node >= ${minimumNode.join(".")} (testcontainers 12 needs it), e.g. \`npm install -g node@24\`` }),
-  };
+  // An older Node is refused before this runs (common/supported-node.js).
+  return { check: "Node.js", verdict: "ok", detail: `${process.versions.node} (>= ${supportedNode})` };
 }
 
 function memoryCheck(): DoctorCheck {

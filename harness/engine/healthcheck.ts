@@ -11,13 +11,14 @@ const startupPollMs = 250;
  * about 70 ms of CPU, which the booting services need. After that window each probe runs the check
  * once.
  */
-function engineHealthTest(spec: ServiceSpec): string {
+function engineHealthTest(spec: ServiceSpec, variables: Record<string, string>): string {
   const { command, timeoutMs, intervalMs, retries } = spec.healthcheck;
+  const exports = Object.entries(variables).map(([name, value]) => `export ${name}='${value.replaceAll("'", "'\\''")}'; `).join("");
   const centis = (ms: number) => Math.round(ms / 10);
   const now = "read -r u _ </proc/uptime; now=${u%.*}${u#*.}";
   return (
     // Field 22 of /proc/1/stat: when the container's first process started, in 1/100 s since boot.
-    `read -r p </proc/1/stat; set -- \${p##*) }; ${now}; ` +
+    `${exports}read -r p </proc/1/stat; set -- \${p##*) }; ${now}; ` +
     `young=$(( now < \${20} + ${centis(intervalMs * retries)} )); end=$(( now + ${centis(timeoutMs - 1_000)} )); ` +
     // Only the last try's output is kept, as the engine shows it.
     `until out=$( (${command("127.0.0.1")}) 2>&1); do ` +
@@ -25,11 +26,11 @@ function engineHealthTest(spec: ServiceSpec): string {
   );
 }
 
-/** The service's healthcheck as the engine runs it, inside its container. */
-export function dockerHealthCheck(spec: ServiceSpec): Parameters<GenericContainer["withHealthCheck"]>[0] {
+/** The service's healthcheck as the engine runs it, inside its container, with `variables` set for the check alone. */
+export function dockerHealthCheck(spec: ServiceSpec, variables: Record<string, string> = {}): Parameters<GenericContainer["withHealthCheck"]>[0] {
   const { healthcheck } = spec;
   return {
-    test: ["CMD-SHELL", engineHealthTest(spec)],
+    test: ["CMD-SHELL", engineHealthTest(spec, variables)],
     interval: healthcheck.intervalMs,
     timeout: healthcheck.timeoutMs,
     retries: healthcheck.retries,

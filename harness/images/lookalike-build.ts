@@ -4,7 +4,7 @@ import { serviceNames, specOf, type ServiceName } from "../catalog/catalog.ts";
 import { StackError } from "../errors.ts";
 import { lookalikeImage, lookalikeRecipe, lookalikeTag } from "./lookalike.ts";
 import { packagePath } from "../common/package-paths.ts";
-import { selectServices } from "../catalog/selection.ts";
+import { checkNames } from "../catalog/selection.ts";
 
 const imagesDir = packagePath("images/");
 
@@ -21,7 +21,8 @@ export async function buildLookalikeImages(
   services: readonly ServiceName[] = serviceNames,
   print: (line: string) => void = console.log,
 ): Promise<void> {
-  const specs = withBuildUses(selectServices(services)).map(specOf);
+  checkNames(services);
+  const specs = withBuildUses(services).map(specOf);
   const codenames = [...new Set(specs.map((spec) => spec.lookalike.base))];
   for (const codename of codenames) {
     if (process.env[`STACK_HARNESS_BASE_${codename.toUpperCase()}`]) continue;

@@ -2,24 +2,30 @@ import type { ServiceSpec } from "../catalog/service-spec.ts";
 import { StackError } from "../errors.ts";
 import { lookalikeImage } from "./lookalike.ts";
 
-/** Which images a stack runs: the pinned upstream ones, or the look-alikes built by `npm run images`. */
+/** Which images a stack runs: the pinned upstream ones, or the look-alikes built from packages. */
 export type ImageTrack = "upstream" | "lookalike";
+
+/** What a boot asks for: a track, or `auto` (the default), decided per boot by autoTrack(). */
+export type ImageChoice = ImageTrack | "auto";
+
+const choices: readonly ImageChoice[] = ["auto", "upstream", "lookalike"];
+
+/** The `images` option, else STACK_HARNESS_IMAGES, else "auto"; anything else is refused. */
+export function imageChoice(requested: ImageChoice | undefined, env: NodeJS.ProcessEnv = process.env): ImageChoice {
+  const choice = requested ?? env.STACK_HARNESS_IMAGES ?? "auto";
+  if (!choices.includes(choice as ImageChoice)) {
+    throw new StackError({
+      code: "invalid-option",
+      problem: `unknown image track "${choice}".`,
+      fix: `set STACK_HARNESS_IMAGES (or the \`images\` option) to "auto", "upstream" or "lookalike".`,
+    });
+  }
+  return choice as ImageChoice;
+}
 
 /** `STACK_HARNESS_IMAGE_PGVECTOR`, `STACK_HARNESS_IMAGE_SPARK_MASTER`, ... */
 export function imageOverrideVariable(spec: ServiceSpec): string {
   return `STACK_HARNESS_IMAGE_${spec.name.toUpperCase().replaceAll("-", "_")}`;
-}
-
-export function imageTrack(requested: ImageTrack | undefined, env: NodeJS.ProcessEnv = process.env): ImageTrack {
-  const track = requested ?? env.STACK_HARNESS_IMAGES ?? "upstream";
-  if (track !== "upstream" && track !== "lookalike") {
-    throw new StackError({
-      code: "invalid-option",
-      problem: `unknown image track "${track}".`,
-      fix: `set STACK_HARNESS_IMAGES (or the \`images\` option) to "upstream" or "lookalike".`,
-    });
-  }
-  return track;
 }
 
 /** The image a service runs: its override variable, else the track's image (upstream behind STACK_HARNESS_REGISTRY). */

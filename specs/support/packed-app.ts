@@ -14,6 +14,7 @@ interface PackageJson {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  bin?: Record<string, string>;
 }
 
 const readJson = async <T>(path: string) => JSON.parse(await readFile(path, "utf8")) as T;
@@ -55,6 +56,8 @@ async function appLock(manifest: PackageJson, ours: PackageJson) {
     resolved: dependencies["stack-harness"],
     dependencies: ours.dependencies,
     peerDependencies: ours.peerDependencies,
+    // npm ci links bins from the lockfile's entry, not from the installed package.json.
+    bin: ours.bin,
   };
   return lock;
 }

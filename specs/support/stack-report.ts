@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { serviceNames, specOf, type ServiceName } from "../../harness/catalog/catalog.ts";
-import { imageTrack, resolveImage } from "../../harness/images/track.ts";
+import { resolveImage, type ImageTrack } from "../../harness/images/track.ts";
 
 export const properties = ["connectivity", "persistence", "healthcheck", "dns"] as const;
 type Property = (typeof properties)[number];
@@ -13,6 +13,8 @@ export interface StackReport {
   bootMs: Partial<Record<ServiceName, number>>;
   /** The largest sum of container RSS measured right after a boot, in MiB. */
   stackMemoryMiB?: number;
+  /** The image track of the stacks booted. */
+  track?: ImageTrack;
 }
 
 /**
@@ -45,7 +47,9 @@ export function buildReport(modules: ReadonlyArray<TestModule>): StackReport {
   ) as StackReport["services"];
   const bootMs: StackReport["bootMs"] = {};
   let memoryBytes: number | undefined;
+  let track: ImageTrack | undefined;
   for (const module of modules) {
+    track ??= module.meta().track;
     const measured = module.meta().memoryBytes;
     if (measured !== undefined) memoryBytes = Math.max(memoryBytes ?? 0, measured);
     for (const [name, ms] of Object.entries(module.meta().bootMs ?? {}) as [ServiceName, number][]) {
@@ -66,6 +70,7 @@ export function buildReport(modules: ReadonlyArray<TestModule>): StackReport {
   return {
     services,
     bootMs,
+    ...(track === undefined ? {} : { track }),
     ...(memoryBytes === undefined ? {} : { stackMemoryMiB: Math.round(memoryBytes / 2 ** 20) }),
   };
 }
@@ -87,9 +92,9 @@ function memoryLine(report: StackReport): string {
   return report.stackMemoryMiB === undefined ? "" : `Stack memory after boot (sum of container RSS): ${report.stackMemoryMiB} MiB\n`;
 }
 
-/** The report as a Markdown table, with the image each service ran (as `env` selects it). */
+/** The report as a Markdown table, with the image each service ran (on the report's track; `env` gives overrides). */
 export function markdownTable(report: StackReport, env: NodeJS.ProcessEnv = process.env): string {
-  const track = imageTrack(undefined, env);
+  const track = report.track ?? "upstream";
   const header = ["service", ...properties, "boot to healthy", "image"];
   const rows = tableRows(report).map((row, index) => [...row, `\`${resolveImage(specOf(serviceNames[index]!), track, env)}\``]);
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;

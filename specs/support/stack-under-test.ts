@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { serviceNames, type ServiceName } from "../../harness/catalog/catalog.ts";
 import { bootStack, type Stack } from "../../harness/index.ts";
+import type { ImageTrack } from "../../harness/images/track.ts";
 
 /** The services a test run covers: STACK_HARNESS_SERVICES (comma-separated), else the whole catalog. */
 export const servicesUnderTest: ServiceName[] = process.env.STACK_HARNESS_SERVICES
@@ -16,6 +17,7 @@ export function useStack(services: readonly ServiceName[] = servicesUnderTest): 
   beforeAll(async ({}, file) => {
     stack = await bootStack({ services });
     file.meta.bootMs = { ...stack.bootMs };
+    file.meta.track = stack.track;
     const memory = await Promise.all(stack.services.map((name) => stack!.memoryBytes(name)));
     file.meta.memoryBytes = memory.reduce((sum, bytes) => sum + bytes, 0);
   });
@@ -31,6 +33,8 @@ export function useStack(services: readonly ServiceName[] = servicesUnderTest): 
 declare module "vitest" {
   interface TaskMeta {
     bootMs?: Partial<Record<ServiceName, number>>;
+    /** The image track the stack ran on. */
+    track?: ImageTrack;
     /** Sum of the containers' resident memory right after the boot. */
     memoryBytes?: number;
   }

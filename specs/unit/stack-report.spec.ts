@@ -25,7 +25,7 @@ describe("the Markdown stack report", () => {
     expect(lines).toContain("Stack memory after boot (sum of container RSS): 5 MiB");
   });
 
-  it("names the look-alike images on that track", () => {
-    expect(markdownTable(report, { STACK_HARNESS_IMAGES: "lookalike" })).toContain("| `stack-harness/spark:lookalike` |");
+  it("names the look-alike images when the stacks ran on that track", () => {
+    expect(markdownTable({ ...report, track: "lookalike" }, {})).toContain("| `stack-harness/spark:lookalike` |");
   });
 });

@@ -113,13 +113,22 @@ describe("the CI workflow", () => {
   });
 });
 
+const gate = "node harness/common/supported-node.js && ";
+
 describe("the npm scripts", () => {
+  it("each refuse an old Node first (but build, typecheck and lint, which only npm ci's tools run)", async () => {
+    for (const [name, command] of Object.entries(await scripts())) {
+      if (["build", "prepare", "typecheck", "lint"].includes(name)) continue;
+      expect(command, name).toMatch(/^node harness\/common\/supported-node\.js && /);
+    }
+  });
+
   it("run the property specs the stack report counts", async () => {
-    expect((await scripts())["test:properties"]).toBe(`vitest run ${properties.map((property) => `specs/${property}.spec.ts`).join(" ")}`);
+    expect((await scripts())["test:properties"]).toBe(`${gate}vitest run ${properties.map((property) => `specs/${property}.spec.ts`).join(" ")}`);
   });
 
   it("run the Docker-free specs from specs/unit, none of which boots a stack", async () => {
-    expect((await scripts())["test:unit"]).toMatch(/^vitest run specs\/unit /);
+    expect((await scripts())["test:unit"]).toMatch(/^node harness\/common\/supported-node\.js && vitest run specs\/unit /);
     for (const file of await readdir(`${root}specs/unit`)) {
       expect(await readFile(`${root}specs/unit/${file}`, "utf8"), file).not.toMatch(/^import .* from "(testcontainers|[./]*harness\/stack\.ts)";$/m);
     }

@@ -39,6 +39,14 @@ export const redis = defineService<RedisClientType, RedisSeed>({
       problem: "redis-cli ping exits 0 on every reply, also NOAUTH (a password is required) and LOADING (still reading its data)",
     },
   ],
+  composeService: {
+    // The entrypoint hands a first argument starting with "-" to redis-server.
+    runsServer: (command) => command.length === 0 || command[0] === "redis-server" || command[0]!.startsWith("-"),
+    checkVariables(command): Record<string, string> {
+      const password = command[command.indexOf("--requirepass") + 1];
+      return command.includes("--requirepass") && password ? { REDISCLI_AUTH: password } : {};
+    },
+  },
   startupTimeoutMs: 30_000,
   memoryMiB: 384,
   stopTimeoutSeconds: 10,

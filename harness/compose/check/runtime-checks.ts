@@ -2,8 +2,12 @@ import { GenericContainer, Wait, type ContainerRuntimeClient, type StartedTestCo
 import { specOf, type ServiceName } from "../../catalog/catalog.ts";
 import { removeRun } from "../../cleanup/removal.ts";
 import { lookalikeImage } from "../../images/lookalike.ts";
-import { imageTrack } from "../../images/track.ts";
+import { StackError } from "../../errors.ts";
+import { autoTrack } from "../../images/auto-track.ts";
+import { ensureImage } from "../../images/ensure-image.ts";
+import { imageChoice, type ImageTrack } from "../../images/track.ts";
 import { networkName, newRunId, runLabels, runVolumeName } from "../../engine/resource-names.ts";
+import { lastLogLines } from "../../engine/container-logs.ts";
 import { dockerHealthCheck } from "../../engine/healthcheck.ts";
 import type { ComposeService } from "./compose-model.ts";
 import type { ComposeFinding } from "./findings.ts";
@@ -11,8 +15,14 @@ import { commandOf, describeTest, programsOf } from "./health-test.ts";
 import { catalogHealthcheck } from "./static-checks.ts";
 
 /** The image a known service runs here: its own, or the look-alike of its catalog service on the look-alike track. */
-export function imageToRun(service: ComposeService, known: ServiceName): string {
-  return imageTrack(undefined) === "lookalike" ? lookalikeImage(specOf(known)) : service.image!;
+export function imageToRun(service: ComposeService, known: ServiceName, track: ImageTrack): string {
+  return track === "lookalike" ? lookalikeImage(specOf(known)) : service.image!;
+}
+
+/** The track of the file's images: STACK_HARNESS_IMAGES, or for "auto" as a boot decides it. */
+async function trackOf(engine: ContainerRuntimeClient, services: ComposeService[]): Promise<ImageTrack> {
+  const choice = imageChoice(undefined);
+  return choice === "auto" ? autoTrack(engine, services.map((service) => service.image!)) : choice;
 }
 
 /**
@@ -26,13 +36,26 @@ export async function runtimeFindings(engine: ContainerRuntimeClient, services: 
   const runId = newRunId();
   const network = networkName(runId);
   const findings: ComposeFinding[] = [];
+  const track = await trackOf(engine, services);
   try {
     await engine.container.dockerode.createNetwork({ Name: network, Driver: "bridge", Labels: runLabels(runId) });
     const started = new Map<string, StartedTestContainer>();
     const startOne = async (service: ComposeService) => {
       const name = known.get(service.name)!;
+      const image = imageToRun(service, name, track);
       try {
-        started.set(service.name, await serving(engine, service, name, runId, network));
+        await ensureImage(engine, name, image, () => {});
+      } catch (error) {
+        findings.push(unavailableImage(service, image, error), ...knownWithoutImage(service, name, image));
+        return;
+      }
+      const runsServer = specOf(name).composeService?.runsServer;
+      if (service.command && runsServer && !runsServer(service.command)) {
+        findings.push(...(await otherProgramFindings(engine, service, name, image, runId, network)));
+        return;
+      }
+      try {
+        started.set(service.name, await serving(engine, service, name, track, runId, network));
       } catch (error) {
         findings.push({
           service: service.name,
@@ -48,8 +71,8 @@ export async function runtimeFindings(engine: ContainerRuntimeClient, services: 
     for (const service of services) {
       const container = started.get(service.name);
       if (!container) continue;
-      if (service.healthcheck) findings.push(...(await healthcheckFindings(service, known.get(service.name)!, container, runId)));
-      const volume = await volumeFinding(engine, service, known.get(service.name)!, container, runId, network);
+      if (service.healthcheck) findings.push(...(await healthcheckFindings(service, known.get(service.name)!, track, container, runId)));
+      const volume = await volumeFinding(engine, service, known.get(service.name)!, track, container, runId, network);
       if (volume) findings.push(volume);
     }
     return findings;
@@ -57,6 +80,90 @@ export async function runtimeFindings(engine: ContainerRuntimeClient, services: 
     await removeRun(engine, runId);
   }
 }
+
+/** An image that is neither on the engine nor pullable (or, a look-alike, buildable): nothing of the service can run. */
+function unavailableImage(service: ComposeService, image: string, error: unknown): ComposeFinding {
+  const reason = error instanceof StackError ? error.problem : String(error).split("\n")[0];
+  return {
+    service: service.name,
+    check: "image",
+    severity: "error",
+    message: `${image} cannot be had here: ${reason} Nothing of "${service.name}" ran.`,
+    fix:
+      "check the image name and tag, and that its registry answers (or set STACK_HARNESS_REGISTRY to a mirror); " +
+      "where no registry answers, check the file on the look-alike images: STACK_HARNESS_IMAGES=lookalike.",
+  };
+}
+
+/** What the catalog knows of the image without running it: the tools it lacks, which a healthcheck cannot use. */
+function knownWithoutImage(service: ComposeService, name: ServiceName, image: string): ComposeFinding[] {
+  if (!service.healthcheck) return [];
+  const shown = describeTest(service.healthcheck);
+  const absent = programsOf(service.healthcheck).filter((program) => specOf(name).absentTools.includes(program));
+  if (absent.length === 0) return [];
+  return [
+    {
+      service: service.name,
+      check: "healthcheck program",
+      severity: "error",
+      message: `${shown}: ${absent.join(", ")} is not in the image ${image} (known without running it: the ${name} image has no ${specOf(name).absentTools.join(", ")}), so the check can never pass.`,
+      fix: catalogHealthcheck(name),
+    },
+  ];
+}
+
+/** How long a service that runs another program than the server must keep running. */
+const otherProgramWatchMs = 3_000;
+
+/**
+ * A service that runs another program in the image (a sidecar running `sleep` in the redis image):
+ * judged as what it runs. It must start and keep running for 3 s, and its healthcheck's programs
+ * must be in the image.
+ */
+async function otherProgramFindings(
+  engine: ContainerRuntimeClient,
+  service: ComposeService, name: ServiceName, image: string, runId: string, network: string): Promise<ComposeFinding[]> {
+  const shown = [...(service.entrypoint ?? []), ...service.command!].join(" ");
+  const container = new GenericContainer(image)
+    .withLabels(runLabels(runId))
+    .withNetworkMode(network)
+    .withNetworkAliases(service.name)
+    .withEnvironment(service.environment)
+    .withCommand(service.command!);
+  if (service.entrypoint) container.withEntrypoint(service.entrypoint);
+  const started = await container.start();
+  await new Promise((resolve) => setTimeout(resolve, otherProgramWatchMs));
+  const state = (await engine.container.dockerode.getContainer(started.getId()).inspect()).State;
+  const findings: ComposeFinding[] = [];
+  if (!state.Running) {
+    const logs = (await lastLogLines(engine, started.getId(), 3)).trim().split("\n").join(" | ");
+    findings.push({
+      service: service.name,
+      check: "image",
+      severity: "error",
+      message: `runs \`${shown}\` in the ${name} image (not its server), which exited with code ${state.ExitCode} within ${otherProgramWatchMs / 1000} s${logs ? `: ${logs}` : "."}`,
+      fix: "check the service's command; a container compose starts should keep running.",
+    });
+  } else {
+    findings.push({ service: service.name, check: "image", severity: "ok", message: `runs \`${shown}\` in the ${name} image (not its server): judged as that program, which started and kept running.` });
+    if (service.healthcheck) {
+      const missing = [];
+      for (const program of programsOf(service.healthcheck)) if ((await started.exec(["sh", "-c", `command -v ${program}`])).exitCode !== 0) missing.push(program);
+      if (missing.length > 0) {
+        findings.push({
+          service: service.name,
+          check: "healthcheck program",
+          severity: "error",
+          message: `${describeTest(service.healthcheck)}: ${missing.join(", ")} is not in the image ${image}, so the check can never pass.`,
+          fix: "use programs the image has (`docker run --rm --entrypoint sh IMAGE -c 'command -v PROGRAM'`).",
+        });
+      }
+    }
+  }
+  await started.stop({ timeout: 0 }).catch(() => {});
+  return findings;
+}
+
 
 /** Services in waves: each after the services of the list it depends on. */
 function inDependencyWaves(services: ComposeService[]): ComposeService[][] {
@@ -74,15 +181,15 @@ function inDependencyWaves(services: ComposeService[]): ComposeService[][] {
   return waves;
 }
 
-async function serving(engine: ContainerRuntimeClient, service: ComposeService, name: ServiceName, runId: string, network: string): Promise<StartedTestContainer> {
+async function serving(engine: ContainerRuntimeClient, service: ComposeService, name: ServiceName, track: ImageTrack, runId: string, network: string): Promise<StartedTestContainer> {
   const spec = specOf(name);
-  const container = new GenericContainer(imageToRun(service, name))
+  const container = new GenericContainer(imageToRun(service, name, track))
     .withLabels(runLabels(runId))
     .withNetworkMode(network)
     .withNetworkAliases(service.name)
     .withEnvironment(service.environment)
     .withResourcesQuota({ memory: spec.memoryMiB / 1024 })
-    .withHealthCheck(dockerHealthCheck(spec))
+    .withHealthCheck(dockerHealthCheck(spec, spec.composeService?.checkVariables?.(service.command ?? [], service.environment)))
     .withWaitStrategy(Wait.forHealthCheck())
     .withStartupTimeout(spec.startupTimeoutMs);
   const command = service.command ?? spec.command;
@@ -104,13 +211,14 @@ async function serving(engine: ContainerRuntimeClient, service: ComposeService, 
 async function healthcheckFindings(
   service: ComposeService,
   name: ServiceName,
+  track: ImageTrack,
   container: StartedTestContainer,
   runId: string,
 ): Promise<ComposeFinding[]> {
   const test = service.healthcheck!;
   const shown = describeTest(test);
   const fix = catalogHealthcheck(name);
-  const image = imageToRun(service, name);
+  const image = imageToRun(service, name, track);
   const idle = await new GenericContainer(image)
     .withLabels(runLabels(runId))
     .withEnvironment(service.environment)
@@ -170,6 +278,7 @@ async function volumeFinding(
   engine: ContainerRuntimeClient,
   service: ComposeService,
   name: ServiceName,
+  track: ImageTrack,
   container: StartedTestContainer,
   runId: string,
   network: string,
@@ -179,7 +288,7 @@ async function volumeFinding(
   const written = await container.exec(["sh", "-c", `touch ${dataDir}/${marker}`]);
   if (written.exitCode !== 0) return undefined;
   await container.stop({ timeout: specOf(name).stopTimeoutSeconds * 1000 });
-  const replacement = await serving(engine, service, name, runId, network);
+  const replacement = await serving(engine, service, name, track, runId, network);
   const kept = (await replacement.exec(["test", "-f", `${dataDir}/${marker}`])).exitCode === 0;
   const declared = service.mounts.map((mount) => mount.target).join(", ") || "none";
   return kept

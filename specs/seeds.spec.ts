@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bootStack, StackError, type Seeds, type ServiceName, type Stack } from "../harness/index.ts";
 import { getContainerRuntimeClient } from "testcontainers";
-import { publishedModels, tinyModelReference } from "../harness/catalog/models/tiny-model.ts";
+import { publishedModels } from "../harness/catalog/models/tiny-model.ts";
 import { removeRun } from "../harness/cleanup/removal.ts";
 import { leftovers } from "./support/leftovers.ts";
 import { contentsOf, fixtureSeeds, stateful, writeTo, type Contents, type Stateful } from "./support/store-contents.ts";
@@ -176,7 +176,7 @@ describe("an Ollama seed", () => {
       try {
         const ollama = await stack.client("ollama");
         const { models: listed } = await ollama.list();
-        expect(listed.map((model) => model.name)).toEqual(expect.arrayContaining([tinyModelReference, seeded]));
+        expect(listed.map((model) => model.name)).toEqual(expect.arrayContaining([stack.settings.ollamaModel, seeded]));
         // Ollama's models outlive the stack in its cache volume: the next run must pull it again.
         await ollama.delete({ model: seeded });
       } finally {

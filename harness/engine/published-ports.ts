@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:net";
-import { GenericContainer, type ContainerRuntimeClient } from "testcontainers";
+import type { ContainerRuntimeClient } from "testcontainers";
 
 /** The address a local engine publishes ports on by default: reachable from this machine only. */
 export const loopback = "127.0.0.1";
@@ -37,15 +37,4 @@ export async function freeHostPorts(address: string, count: number): Promise<num
   const ports = servers.map((server) => (server.address() as { port: number }).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   return ports;
-}
-
-/** A container whose published ports listen on one address of the engine's host (Docker's HostIp), each on the host port given (0: one the engine picks). */
-export class PublishingContainer extends GenericContainer {
-  withPublishedPorts(address: string | undefined, hostPorts: ReadonlyMap<number, number>): this {
-    this.withExposedPorts(...[...hostPorts].map(([container, host]) => (host ? { container, host } : container)));
-    if (!address) return this;
-    const bindings = this.hostConfig.PortBindings as Record<string, Array<{ HostIp?: string; HostPort?: string }>>;
-    for (const [key, list] of Object.entries(bindings)) bindings[key] = list.map((binding) => ({ ...binding, HostIp: address }));
-    return this;
-  }
 }

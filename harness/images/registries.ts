@@ -24,7 +24,7 @@ export function registryOf(image: string): string {
  */
 export async function registriesAnswering(hosts: readonly string[], onProbed: (answers: Record<string, boolean>) => void = () => {}): Promise<Record<string, boolean>> {
   return withMachineLock("stack-harness-registries", 30_000, async () => {
-    const known: Answers = JSON.parse(await readFile(answersFile, "utf8").catch(() => "{}"));
+    const known = await readAnswers();
     const stale = hosts.filter((host) => !known[host] || Date.now() - known[host].at > answersHoldMs);
     const probed = Object.fromEntries(await Promise.all(stale.map(async (host) => [host, await answers(host)] as const)));
     if (stale.length > 0) {
@@ -34,6 +34,15 @@ export async function registriesAnswering(hosts: readonly string[], onProbed: (a
     }
     return Object.fromEntries(hosts.map((host) => [host, known[host]!.answers]));
   });
+}
+
+/** The answers kept on this machine; none when the file is missing or cut short. */
+async function readAnswers(): Promise<Answers> {
+  try {
+    return JSON.parse(await readFile(answersFile, "utf8")) as Answers;
+  } catch {
+    return {};
+  }
 }
 
 async function answers(host: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { removeRun, removeVolume } from "../harness/cleanup/removal.ts";
 import { imageOverrideVariable } from "../harness/images/track.ts";
 import { cacheVolumeName } from "../harness/engine/resource-names.ts";
 import { withDependencies } from "../harness/catalog/selection.ts";
-import { resolveBootPlan } from "../harness/boot/options.ts";
+import { resolveBootPlan, withDecidedTrack } from "../harness/boot/options.ts";
 import { ollamaModelVariable } from "../harness/catalog/models/ollama-model.ts";
 import { bootStack, type BootPhase } from "../harness/index.ts";
 
@@ -69,7 +69,7 @@ export async function harnessColdBoot(services: readonly ServiceName[] = service
 
 /** `docker compose up --wait` on the generated file, with the same images and model as bootStack(). */
 export async function composeColdBoot(composeFile: string): Promise<number> {
-  const env = { ...process.env, ...composeEnvironment() };
+  const env = { ...process.env, ...(await composeEnvironment()) };
   const args = ["compose", "-f", composeFile, "-p", "stack-harness-bench"];
   await run("docker", [...args, "down", "-v"], { env });
   const started = Date.now();
@@ -82,8 +82,8 @@ export async function composeColdBoot(composeFile: string): Promise<number> {
 }
 
 /** The STACK_HARNESS_IMAGE_<SERVICE> and model variables that make compose run what bootStack runs. */
-function composeEnvironment(): Record<string, string> {
-  const plan = resolveBootPlan({});
+async function composeEnvironment(): Promise<Record<string, string>> {
+  const plan = await withDecidedTrack(resolveBootPlan({}), {}, await getContainerRuntimeClient());
   const images = [...plan.services.values()].map(({ name, image }) => [imageOverrideVariable(specOf(name)), image]);
   return { ...Object.fromEntries(images), [ollamaModelVariable]: plan.settings.ollamaModel };
 }

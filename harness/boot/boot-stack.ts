@@ -8,12 +8,10 @@ import { cacheLabels, cacheVolumeName, networkName, newRunId, reuseLockName, reu
 import { isLocalEngine } from "../engine/published-ports.ts";
 import { ServiceContainer } from "../engine/service-container.ts";
 import { StackError } from "../errors.ts";
-import { autoTrack } from "../images/auto-track.ts";
-import { resolveImage } from "../images/track.ts";
 import { ensureImage } from "../images/ensure-image.ts";
 import { Stack, type StackReuse } from "../stack.ts";
 import { inDependencyOrder } from "./dependency-order.ts";
-import { resolveBootPlan, type BootOptions, type BootPhase, type BootPlan } from "./options.ts";
+import { resolveBootPlan, withDecidedTrack, type BootOptions, type BootPhase, type BootPlan } from "./options.ts";
 import { reusable, reuseKey } from "./reuse.ts";
 
 /** How long a boot waits for another process booting the same reused stack. */
@@ -29,7 +27,7 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   const bootStarted = Date.now();
   const checked = resolveBootPlan(options);
   const engine = await connectEngine();
-  const plan = checked.images === "auto" ? resolveBootPlan(options, process.env, await autoTrack(engine, checked.names.map((name) => resolveImage(specOf(name), "upstream")))) : checked;
+  const plan = await withDecidedTrack(checked, options, engine);
   const report: Report = (runId, service, phase) => plan.onProgress?.({ runId, service, phase, elapsedMs: Date.now() - bootStarted });
   // Every image at once, before anything starts: a dependent's pull need not wait for its dependency.
   await Promise.all([...plan.services.values()].map(({ name, image }) => ensureImage(engine, name, image, () => report(undefined, name, "pulling"))));

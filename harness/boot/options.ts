@@ -6,6 +6,8 @@ import type { StackSettings } from "../catalog/service-spec.ts";
 import { publishAddressVariable } from "../engine/published-ports.ts";
 import type { ServicePlan } from "../engine/service-container.ts";
 import { StackError } from "../errors.ts";
+import type { ContainerRuntimeClient } from "testcontainers";
+import { autoTrack } from "../images/auto-track.ts";
 import { imageChoice, resolveImage, type ImageChoice, type ImageTrack } from "../images/track.ts";
 
 /** pulling the image, starting the container, waiting for its healthcheck, healthy, or failed. */
@@ -170,6 +172,17 @@ export function resolveBootPlan<Names extends ServiceName>(
     signal: options.signal,
     onProgress: options.onProgress,
   };
+}
+
+/** The plan with `images: "auto"` decided on this engine by autoTrack(); a plan with a track stays as it is. */
+export async function withDecidedTrack<Names extends ServiceName>(
+  plan: BootPlan<Names>,
+  options: BootOptions<Names>,
+  engine: ContainerRuntimeClient,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BootPlan<Names>> {
+  if (plan.images !== "auto") return plan;
+  return resolveBootPlan(options, env, await autoTrack(engine, plan.names.map((name) => resolveImage(specOf(name), "upstream", env))));
 }
 
 /** The seeds, each of a service this boot starts. */

@@ -64,7 +64,7 @@ describe("a remote Docker engine, reached over TCP (a second dockerd of its own 
       rows: [{ one: 1 }],
       heartbeat: "number",
       mountTypes: ["volume"],
-      // This engine has no default bridge (--bridge=none): the containers are on the stack network alone.
+      // Not also on the engine's default bridge, where every stack's containers would meet.
       onlyStackNetwork: true,
     });
   }, 300_000);

@@ -5,8 +5,7 @@ export class StackContainer extends GenericContainer {
   /**
    * Joins the network at creation under its alias, and no other network. (testcontainers'
    * withNetworkAliases creates the container on the engine's default bridge and connects it to the
-   * network after: every stack's containers would share that bridge, and an engine without one, as
-   * dockerd --bridge=none, leaves the container with no working network.)
+   * network after, so every stack's containers would also meet on that bridge.)
    */
   withStackNetwork(network: string, alias: string): this {
     this.withNetworkMode(network);

@@ -18,17 +18,27 @@ const address = "127.0.0.2";
 const port = 23750;
 const root = "/var/lib/stack-harness-second-engine";
 const execRoot = "/run/stack-harness-second-engine";
+// Its own default bridge. (--bridge=none would not do: a dockerd without one deletes the host's
+// docker0, the first engine's bridge, at start.)
+const bridge = "sh-docker1";
+const bridgeAddress = "10.214.0.1/24";
 
 /**
  * Starts a second dockerd on this machine (root and Debian's docker.io, as .ci/run brings): its own
- * data root, exec root and containerd, a default address pool apart from the first engine's, no
- * iptables rules and no default bridge, its API on tcp://127.0.0.2:23750 and nowhere else. Its data
- * root is kept between runs, so images loaded once stay.
+ * data root, exec root and containerd, its own default bridge and address pool apart from the first
+ * engine's, no iptables rules, its API on tcp://127.0.0.2:23750 and nowhere else. Its data root is
+ * kept between runs, so images loaded once stay.
  */
 export async function startSecondEngine(): Promise<SecondEngine> {
   const dockerHost = `tcp://${address}:${port}`;
   if (process.getuid?.() !== 0) throw new Error("a second Docker engine needs root (it runs dockerd); run the spec as root, as CI does");
   await mkdir(root, { recursive: true });
+  const hasBridge = await run("ip", ["link", "show", bridge]).then(() => true, () => false);
+  if (!hasBridge) {
+    await run("ip", ["link", "add", "name", bridge, "type", "bridge"]);
+    await run("ip", ["addr", "add", bridgeAddress, "dev", bridge]);
+  }
+  await run("ip", ["link", "set", bridge, "up"]);
   const daemon: ChildProcess = spawn(
     "dockerd",
     [
@@ -38,7 +48,7 @@ export async function startSecondEngine(): Promise<SecondEngine> {
       `--host=${dockerHost}`,
       "--iptables=false",
       "--ip-masq=false",
-      "--bridge=none",
+      `--bridge=${bridge}`,
       "--default-address-pool=base=10.213.0.0/16,size=24",
       "--log-level=warn",
     ],
@@ -64,6 +74,7 @@ export async function startSecondEngine(): Promise<SecondEngine> {
       daemon.kill("SIGTERM");
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
       if (daemon.exitCode === null) daemon.kill("SIGKILL");
+      await run("ip", ["link", "del", bridge]).catch(() => {});
     },
   };
 }

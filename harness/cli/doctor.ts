@@ -5,7 +5,7 @@ import { serviceNames, specOf } from "../catalog/catalog.ts";
 import { connectEngine } from "../engine/connect.ts";
 import { StackError } from "../errors.ts";
 import { supportedNode } from "../common/supported-node.js";
-import { autoTrack } from "../images/auto-track.ts";
+import { decideTrack } from "../images/auto-track.ts";
 import { imagePresent } from "../images/image-present.ts";
 import { lookalikeBuildCommand } from "../images/lookalike.ts";
 import { registriesAnswering, registryOf } from "../images/registries.ts";
@@ -51,7 +51,7 @@ export async function diagnose(env: NodeJS.ProcessEnv = process.env): Promise<Do
     });
   }
   const choice = imageChoice(undefined, env);
-  const track = choice === "auto" ? await autoTrack(engine, upstream) : choice;
+  const track = await decideTrack(choice, engine, upstream);
   findings.push({ check: "image track", verdict: "ok", detail: choice === "auto" ? `${track} (auto)` : `${track} (STACK_HARNESS_IMAGES)` });
   for (const name of serviceNames) {
     const image = resolveImage(specOf(name), track, env);

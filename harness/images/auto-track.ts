@@ -1,7 +1,7 @@
 import type { ContainerRuntimeClient } from "testcontainers";
 import { imagePresent } from "./image-present.ts";
 import { registriesAnswering, registryOf } from "./registries.ts";
-import type { ImageTrack } from "./track.ts";
+import type { ImageChoice, ImageTrack } from "./track.ts";
 
 /**
  * The track of `images: "auto"`: the upstream images when each is on the engine already or its
@@ -15,6 +15,11 @@ export async function autoTrack(engine: ContainerRuntimeClient, upstreamImages: 
   if (missing.length === 0) return "upstream";
   const answers = await registriesAnswering([...new Set(missing.map(registryOf))], sayWhenSilent);
   return Object.values(answers).every(Boolean) ? "upstream" : "lookalike";
+}
+
+/** The track a choice comes to: itself, or for "auto" what autoTrack() decides of these upstream images. */
+export async function decideTrack(choice: ImageChoice, engine: ContainerRuntimeClient, upstreamImages: readonly string[]): Promise<ImageTrack> {
+  return choice === "auto" ? autoTrack(engine, upstreamImages) : choice;
 }
 
 function sayWhenSilent(answers: Record<string, boolean>): void {

@@ -3,7 +3,7 @@ import { specOf, type ServiceName } from "../../catalog/catalog.ts";
 import { removeRun } from "../../cleanup/removal.ts";
 import { lookalikeImage } from "../../images/lookalike.ts";
 import { StackError } from "../../errors.ts";
-import { autoTrack } from "../../images/auto-track.ts";
+import { decideTrack } from "../../images/auto-track.ts";
 import { ensureImage } from "../../images/ensure-image.ts";
 import { imageChoice, type ImageTrack } from "../../images/track.ts";
 import { networkName, newRunId, runLabels, runVolumeName } from "../../engine/resource-names.ts";
@@ -21,8 +21,7 @@ export function imageToRun(service: ComposeService, known: ServiceName, track: I
 
 /** The track of the file's images: STACK_HARNESS_IMAGES, or for "auto" as a boot decides it. */
 async function trackOf(engine: ContainerRuntimeClient, services: ComposeService[]): Promise<ImageTrack> {
-  const choice = imageChoice(undefined);
-  return choice === "auto" ? autoTrack(engine, services.map((service) => service.image!)) : choice;
+  return decideTrack(imageChoice(undefined), engine, services.map((service) => service.image!));
 }
 
 /**

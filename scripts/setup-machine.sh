@@ -6,7 +6,9 @@
 #     is older, put first on PATH;
 #   - npm ci, when node_modules is missing or older than package-lock.json;
 #   - debootstrap, which builds the look-alike base images, as root on Debian.
-# Call setup_machine from the repository's root.
+# setup_test_machine also brings what the whole suite needs beyond that: Debian's podman, as root
+# on Debian, for specs/podman.spec.ts.
+# Call them from the repository's root.
 
 setup_fail() { # problem fix
   printf 'stack-harness setup: %s\nFix: %s\n' "$1" "$2" >&2
@@ -77,9 +79,22 @@ ensure_debootstrap() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 }
 
+ensure_podman() {
+  command -v podman >/dev/null && return
+  is_root_on_debian || return 0 # specs/podman.spec.ts names the fix
+  echo "Podman: installing Debian's podman (for specs/podman.spec.ts)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman >/dev/null
+}
+
 setup_machine() {
   ensure_docker_engine
   ensure_node
   ensure_npm_install
   ensure_debootstrap
+}
+
+setup_test_machine() {
+  setup_machine
+  ensure_podman
 }

@@ -1,5 +1,7 @@
 import type { ContainerRuntimeClient, WaitStrategy } from "testcontainers";
 import { lastLogLinesOf, logLinesOnFailure } from "./container-logs.ts";
+import { isPodman } from "./engine-kind.ts";
+import { runPodmanHealthchecks } from "./podman-healthchecks.ts";
 
 type Container = Parameters<WaitStrategy["waitUntilReady"]>[0];
 type State = Awaited<ReturnType<Container["inspect"]>>["State"];
@@ -23,20 +25,26 @@ const fallbackPollMs = 2_000;
  * Waits for the container's Docker healthcheck to report healthy, and fails at once when the
  * container exits or turns unhealthy instead of waiting out the timeout. It listens to the
  * engine's events rather than polling, which would cost the engine CPU while every service boots.
+ * On Podman it also has the checks run, for the container's life (see runPodmanHealthchecks).
  */
 export class HealthWait implements WaitStrategy {
   private startupTimeoutMs = 60_000;
   private timeoutSet = false;
   private readonly engine: ContainerRuntimeClient;
   private readonly onWaiting: () => void;
+  private readonly checkIntervalMs: number;
+  /** The container whose checks the harness runs (Podman), and how to stop them. */
+  private checksRun: { containerId: string; stop: () => void } | undefined;
 
-  constructor(engine: ContainerRuntimeClient, onWaiting: () => void) {
+  constructor(engine: ContainerRuntimeClient, checkIntervalMs: number, onWaiting: () => void) {
     this.engine = engine;
+    this.checkIntervalMs = checkIntervalMs;
     this.onWaiting = onWaiting;
   }
 
   async waitUntilReady(container: Container): Promise<void> {
     this.onWaiting();
+    await this.runChecksOnPodman(container.id);
     const deadline = Date.now() + this.startupTimeoutMs;
     const stream = (await this.engine.container.events(container, ["health_status", "die"])) as NodeJS.ReadableStream & { destroy(): void };
     stream.on("error", () => {});
@@ -71,6 +79,12 @@ export class HealthWait implements WaitStrategy {
     } finally {
       stream.destroy();
     }
+  }
+
+  private async runChecksOnPodman(containerId: string): Promise<void> {
+    if (this.checksRun?.containerId === containerId || !(await isPodman(this.engine))) return;
+    this.checksRun?.stop();
+    this.checksRun = { containerId, stop: runPodmanHealthchecks(this.engine, containerId, this.checkIntervalMs) };
   }
 
   withStartupTimeout(startupTimeoutMs: number): this {

@@ -8,6 +8,7 @@ import { provisionCommand, type ClientTarget, type ServiceSpec, type StackSettin
 import { withMachineLock } from "../common/machine-lock.ts";
 import { StackError } from "../errors.ts";
 import { copyInto } from "./copy-files.ts";
+import { portsPodmanBinds } from "./engine-kind.ts";
 import { dockerHealthCheck } from "./healthcheck.ts";
 import { lastLogLinesOf, logLinesOnFailure } from "./container-logs.ts";
 import { HealthWait, HealthWaitFailure } from "./health-wait.ts";
@@ -62,6 +63,8 @@ export class ServiceContainer {
   private purposefulStops = 0;
   /** Host port per container port, fixed by the first start for the life of the stack: restarts and new containers keep them. */
   private keptHostPorts: Map<number, number> | undefined;
+  /** Ports the image exposes beyond the catalog's, published too on Podman (see portsPodmanBinds). */
+  private imageOnlyPorts: number[] | undefined;
 
   constructor(engine: ContainerRuntimeClient, spec: ServiceSpec, placement: ServicePlacement) {
     this.engine = engine;
@@ -82,6 +85,7 @@ export class ServiceContainer {
   }
 
   async start(): Promise<void> {
+    this.imageOnlyPorts ??= (await portsPodmanBinds(this.engine, this.placement.image)).filter((port) => !this.catalogPorts().includes(port));
     for (let attempt = 1; ; attempt++) {
       let hostPorts = new Map<number, number>();
       try {
@@ -208,8 +212,12 @@ export class ServiceContainer {
     return this.placement.publishAddress ?? (this.placement.localEngine ? loopback : undefined);
   }
 
-  private containerPorts(): number[] {
+  private catalogPorts(): number[] {
     return [this.spec.port, ...(this.spec.extraPorts ?? [])];
+  }
+
+  private containerPorts(): number[] {
+    return [...this.catalogPorts(), ...(this.imageOnlyPorts ?? [])];
   }
 
   /**
@@ -311,7 +319,7 @@ export class ServiceContainer {
       .withEnvironment(placement.environment)
       .withResourcesQuota({ memory: spec.memoryMiB / 1024 })
       .withHealthCheck(dockerHealthCheck(spec))
-      .withWaitStrategy(new HealthWait(this.engine, placement.onWaiting))
+      .withWaitStrategy(new HealthWait(this.engine, spec.healthcheck.intervalMs, placement.onWaiting))
       .withStartupTimeout(placement.startupTimeoutMs);
     if (placement.volume && spec.dataDir) definition.withBindMounts([{ source: placement.volume, target: spec.dataDir }]);
     if (spec.command) definition.withCommand(spec.command);

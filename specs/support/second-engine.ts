@@ -6,85 +6,77 @@ const run = promisify(execFile);
 
 /** A Docker engine of its own, reached over TCP like a remote one. */
 export interface SecondEngine {
-  /** DOCKER_HOST for it, e.g. tcp://127.0.0.2:23750. */
+  /** DOCKER_HOST for it, e.g. tcp://10.215.0.2:23750. */
   dockerHost: string;
-  /** The address its published ports are reached on. */
+  /** The address of its host: its API and published ports are reached there. */
   address: string;
   stop(): Promise<void>;
 }
 
-// Loopback, yet not 127.0.0.1: an endpoint naming it proves it came from the engine's address.
-const address = "127.0.0.2";
+// A network namespace of its own, joined to this machine by a veth pair: a host of its own, as a
+// remote engine's is. In this machine's namespace a second dockerd deletes the first engine's
+// docker0 at start (as it does with any --bridge but docker0), and the first engine's FORWARD
+// policy, DROP, would drop the traffic between its containers.
+const namespace = "stack-harness-engine2";
+const hostSide = { name: "sh-engine2", address: "10.215.0.1" };
+const engineSide = { name: "eth0", address: "10.215.0.2" };
 const port = 23750;
-const root = "/var/lib/stack-harness-second-engine";
-const execRoot = "/run/stack-harness-second-engine";
-// Its own default bridge. (--bridge=none would not do: a dockerd without one deletes the host's
-// docker0, the first engine's bridge, at start.)
-const bridge = "sh-docker1";
-const bridgeAddress = "10.214.0.1/24";
-const addressPool = "10.213.0.0/16";
-// The first engine sets the FORWARD policy to DROP and has bridged frames pass iptables
-// (bridge-nf-call-iptables), so without this rule the second engine's containers, which it leaves
-// unruled (--iptables=false), do not reach each other, by name or by address.
-const forwardRule = ["FORWARD", "-s", addressPool, "-d", addressPool, "-m", "comment", "--comment", "stack-harness second engine", "-j", "ACCEPT"];
+const root = "/var/lib/stack-harness-engine2";
+const execRoot = "/run/stack-harness-engine2";
+// dockerd waits this long before it serves TCP without TLS ("Startup is intentionally being slowed down").
+const answerWithinMs = 60_000;
 
 /**
- * Starts a second dockerd on this machine (root and Debian's docker.io, as .ci/run brings): its own
- * data root, exec root and containerd, its own default bridge and address pool apart from the first
- * engine's, no iptables rules of its own (one FORWARD rule lets its containers reach each other), its API on tcp://127.0.0.2:23750 and nowhere else. Its data root is
- * kept between runs, so images loaded once stay.
+ * Starts a second dockerd (root and Debian's docker.io, as .ci/run brings) in a network namespace
+ * made here, with its own data root, exec root and containerd, its API on tcp://10.215.0.2:23750.
+ * Its data root is kept between runs, so images loaded once stay.
  */
 export async function startSecondEngine(): Promise<SecondEngine> {
-  const dockerHost = `tcp://${address}:${port}`;
-  if (process.getuid?.() !== 0) throw new Error("a second Docker engine needs root (it runs dockerd); run the spec as root, as CI does");
+  if (process.getuid?.() !== 0) throw new Error("a second Docker engine needs root (it runs dockerd in a network namespace); run the spec as root, as CI does");
+  await removeNamespace();
+  await run("ip", ["netns", "add", namespace]);
+  const inNamespace = (...args: string[]) => run("ip", ["-n", namespace, ...args]);
+  await run("ip", ["link", "add", hostSide.name, "type", "veth", "peer", "name", engineSide.name, "netns", namespace]);
+  await run("ip", ["addr", "add", `${hostSide.address}/30`, "dev", hostSide.name]);
+  await run("ip", ["link", "set", hostSide.name, "up"]);
+  await inNamespace("addr", "add", `${engineSide.address}/30`, "dev", engineSide.name);
+  await inNamespace("link", "set", engineSide.name, "up");
+  await inNamespace("link", "set", "lo", "up");
   await mkdir(root, { recursive: true });
-  const hasBridge = await run("ip", ["link", "show", bridge]).then(() => true, () => false);
-  if (!hasBridge) {
-    await run("ip", ["link", "add", "name", bridge, "type", "bridge"]);
-    await run("ip", ["addr", "add", bridgeAddress, "dev", bridge]);
-  }
-  await run("ip", ["link", "set", bridge, "up"]);
-  const hasRule = await run("iptables", ["-w", "-C", ...forwardRule]).then(() => true, () => false);
-  if (!hasRule) await run("iptables", ["-w", "-I", ...forwardRule]);
+  const dockerHost = `tcp://${engineSide.address}:${port}`;
+  // nsenter enters the network namespace alone: `ip netns exec` would also mount a new /sys, which
+  // hides the cgroup mounts dockerd needs ("Devices cgroup isn't mounted").
   const daemon: ChildProcess = spawn(
-    "dockerd",
-    [
-      `--data-root=${root}/data`,
-      `--exec-root=${execRoot}`,
-      `--pidfile=${execRoot}.pid`,
-      `--host=${dockerHost}`,
-      "--iptables=false",
-      "--ip-masq=false",
-      `--bridge=${bridge}`,
-      `--default-address-pool=base=${addressPool},size=24`,
-      "--log-level=warn",
-    ],
+    "nsenter",
+    [`--net=/var/run/netns/${namespace}`, "dockerd", `--data-root=${root}/data`, `--exec-root=${execRoot}`, `--pidfile=${execRoot}.pid`, `--host=${dockerHost}`, "--log-level=warn"],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";
   daemon.stderr!.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4_000)));
   const exited = new Promise<number | null>((resolve) => daemon.on("exit", resolve));
-  const deadline = Date.now() + 60_000;
+  const stop = async () => {
+    daemon.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+    if (daemon.exitCode === null) daemon.kill("SIGKILL");
+    await removeNamespace();
+  };
+  const deadline = Date.now() + answerWithinMs;
   for (;;) {
     const up = await run("docker", ["-H", dockerHost, "info", "--format", "{{.ServerVersion}}"]).then(() => true, () => false);
     if (up) break;
     if (daemon.exitCode !== null || Date.now() > deadline) {
-      daemon.kill("SIGKILL");
-      throw new Error(`the second dockerd did not answer on ${dockerHost} within 60 s:\n${log}`);
+      await stop();
+      throw new Error(`the second dockerd did not answer on ${dockerHost} within ${answerWithinMs / 1000} s:\n${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return {
-    dockerHost,
-    address,
-    async stop() {
-      daemon.kill("SIGTERM");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
-      if (daemon.exitCode === null) daemon.kill("SIGKILL");
-      await run("ip", ["link", "del", bridge]).catch(() => {});
-      await run("iptables", ["-w", "-D", ...forwardRule]).catch(() => {});
-    },
-  };
+  return { dockerHost, address: engineSide.address, stop };
+}
+
+/** Removes the namespace and this machine's end of the veth pair, left by an earlier run too. */
+async function removeNamespace(): Promise<void> {
+  await run("ip", ["netns", "del", namespace]).catch(() => {});
+  await run("ip", ["link", "del", hostSide.name]).catch(() => {});
 }
 
 /** Copies images from this machine's engine to another (docker save | docker load), skipping those it has by ID. */

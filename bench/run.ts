@@ -1,38 +1,63 @@
 // `npm run bench`: boot times of bootStack() against `docker compose up --wait`, each service
-// alone, warm boots with reuse, per-service time to healthy and memory, the reset of a slice to a
-// seed of 1,000 items per service, and a slice's snapshot and restore. Writes reports/bench.json and
-// reports/bench-timeline.svg. BENCH_ROUNDS sets the repetitions (default 3); BENCH_ONLY=resets
-// measures the slice resets, snapshots and restores alone.
+// alone, warm boots with reuse, per-service time to healthy and memory, the JVM services with and
+// without their class-data archive, the reset of a slice to a seed of 1,000 items per service, and
+// a slice's snapshot and restore. Writes reports/bench.json and reports/bench-timeline.svg.
+// BENCH_ROUNDS sets the repetitions (default 3); BENCH_ONLY=resets measures the slice resets,
+// snapshots and restores alone, BENCH_ONLY=class-archives the class-data archives alone.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { serviceNames, type ServiceName } from "../harness/catalog/catalog.ts";
 import { writeComposeFile } from "../harness/compose/generate.ts";
+import { classArchiveTimes, type ArchiveBoot } from "./class-archives.ts";
 import { composeColdBoot, harnessColdBoot, singleBoot, warmBoots, type HarnessBoot } from "./contenders.ts";
 import { sliceDataTimes } from "./slice-data.ts";
 import { median, round } from "./stats.ts";
 import { timelineSvg } from "./timeline-svg.ts";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const only = process.env.BENCH_ONLY;
 const reports = fileURLToPath(new URL("../reports/", import.meta.url));
 const composeFile = fileURLToPath(new URL("../docker-compose.yml", import.meta.url));
 const seconds = (ms: number) => round(ms / 1000);
+const machine = { cores: availableParallelism(), images: process.env.STACK_HARNESS_IMAGES ?? "upstream", rounds };
+const timesOf = (ms: number[]) => ({ milliseconds: ms.map((value) => round(value, 1)), medianMilliseconds: round(median(ms), 1) });
+
+/** Writes reports/bench.json and ends, for a BENCH_ONLY run. */
+async function writeOnly(report: object): Promise<never> {
+  await mkdir(reports, { recursive: true });
+  await writeFile(`${reports}bench.json`, `${JSON.stringify({ machine, ...report }, null, 2)}\n`);
+  console.log("Wrote reports/bench.json");
+  process.exit(0);
+}
+
+async function classArchiveReport() {
+  const times = await classArchiveTimes(rounds);
+  const summary = (boots: ArchiveBoot[]) => ({
+    healthySeconds: boots.map((boot) => seconds(boot.healthyMs)),
+    cpuSeconds: boots.map((boot) => round(boot.cpuSeconds)),
+    medianHealthySeconds: seconds(median(boots.map((boot) => boot.healthyMs))),
+    medianCpuSeconds: round(median(boots.map((boot) => boot.cpuSeconds))),
+  });
+  const report = Object.fromEntries(Object.entries(times).map(([name, boots]) => [name, { with: summary(boots.with), without: summary(boots.without) }]));
+  for (const [name, { with: on, without: off }] of Object.entries(report)) {
+    console.log(`${name} alone, class-data archive with / without: healthy ${on.medianHealthySeconds} / ${off.medianHealthySeconds} s, CPU ${on.medianCpuSeconds} / ${off.medianCpuSeconds} s (medians)`);
+  }
+  return report;
+}
+
+if (only === "class-archives") await writeOnly({ classArchives: await classArchiveReport() });
 
 const sliceData = await sliceDataTimes(Math.max(rounds, 5));
-const timesOf = (ms: number[]) => ({ milliseconds: ms.map((value) => round(value, 1)), medianMilliseconds: round(median(ms), 1) });
 const resetReport = Object.fromEntries(Object.entries(sliceData.resets).map(([name, ms]) => [name, timesOf(ms)]));
 const snapshotReport = { resetAll: timesOf(sliceData.resetAll), snapshot: timesOf(sliceData.snapshot), restore: timesOf(sliceData.restore) };
 for (const [name, { medianMilliseconds }] of Object.entries(resetReport)) console.log(`reset of a slice to a seed of 1,000 items, ${name}: ${medianMilliseconds} ms (median)`);
 console.log(
   `whole slice (5 services, 1,000 items each): reset ${snapshotReport.resetAll.medianMilliseconds} ms, snapshot ${snapshotReport.snapshot.medianMilliseconds} ms, restore ${snapshotReport.restore.medianMilliseconds} ms (medians)`,
 );
-if (process.env.BENCH_ONLY === "resets") {
-  await mkdir(reports, { recursive: true });
-  const machine = { cores: availableParallelism(), images: process.env.STACK_HARNESS_IMAGES ?? "upstream", rounds: Math.max(rounds, 5) };
-  await writeFile(`${reports}bench.json`, `${JSON.stringify({ machine, sliceResetToSeedOf1000: resetReport, sliceSnapshotOf1000: snapshotReport }, null, 2)}\n`);
-  console.log("Wrote reports/bench.json");
-  process.exit(0);
-}
+if (only === "resets") await writeOnly({ machine: { ...machine, rounds: Math.max(rounds, 5) }, sliceResetToSeedOf1000: resetReport, sliceSnapshotOf1000: snapshotReport });
+
+const classArchives = await classArchiveReport();
 
 await writeComposeFile(composeFile);
 
@@ -67,14 +92,14 @@ const timeToHealthy = Object.fromEntries(
   serviceNames.map((name) => [name, seconds(median(harness.map((boot) => boot.timeline[name]?.healthy ?? boot.ms)))]),
 );
 
-const cores = availableParallelism();
+const cores = machine.cores;
 const containerCpu = Object.fromEntries(
   serviceNames.map((name) => [name, round(median(harness.map((boot) => boot.containerCpuSeconds[name] ?? 0)))]),
 ) as Record<ServiceName, number>;
 const machineCpuSeconds = median(harness.map((boot) => boot.machineCpuMs)) / 1000;
 
 const report = {
-  machine: { cores, images: process.env.STACK_HARNESS_IMAGES ?? "upstream", rounds },
+  machine,
   coldBoot: {
     harnessSeconds: harnessMs.map(seconds),
     composeSeconds: compose.map(seconds),
@@ -91,6 +116,7 @@ const report = {
   warmBoot: { seconds: warm.map(seconds), medianSeconds: seconds(median(warm)) },
   sliceResetToSeedOf1000: resetReport,
   sliceSnapshotOf1000: snapshotReport,
+  classArchives,
   timeToHealthySeconds: timeToHealthy,
   memoryAfterBootMiB: { ...memoryMiB, total: round(Object.values(memoryMiB).reduce((sum, mib) => sum + mib, 0), 1) },
   harnessCpuSecondsDuringBoot: seconds(median(harness.map((boot) => boot.harnessCpuMs))),

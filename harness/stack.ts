@@ -200,6 +200,8 @@ export class Stack<Names extends ServiceName = ServiceName> {
     this.deathWatch.stop();
     await Promise.allSettled([...this.clients.splice(0).map((close) => withinMs(clientCloseMs, close())), withinMs(clientCloseMs, this.data.close())]);
     if (this.reuse) return;
+    // An archive left unwritten (a JVM that would not stop in time) is written by a later stop.
+    await Promise.all(this.services.map((name) => this.service(name, { evenIfDead: true }).writeClassArchive().catch(() => {})));
     await this.cleanup.remove();
   }
 

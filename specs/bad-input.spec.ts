@@ -24,6 +24,7 @@ const refusedOptions: Array<[string, unknown, StackErrorCode, RegExp, RegExp]> =
   ["a progress callback that is not a function", { onProgress: "console" }, "invalid-option", /`onProgress` must be a function, not "console"/, /\(progress\) =>/],
   ["a signal that is not an AbortSignal", { signal: 300_000 }, "invalid-option", /`signal` must be an AbortSignal, not 300000/, /AbortSignal.timeout/],
   ["a reuse flag that is not a boolean", { reuse: "yes" }, "invalid-option", /`reuse` must be true or false, not "yes"/, /reuse: true/],
+  ["a classArchives flag that is not a boolean", { classArchives: "off" }, "invalid-option", /`classArchives` must be true or false, not "off"/, /classArchives: false/],
   ["an empty Ollama model name", { ollamaModel: " " }, "invalid-option", /`ollamaModel` must be a model name, not " "/, /"all-minilm"/],
   ["an environment variable that is not a string", { environment: { redis: { MAXMEMORY: 256 } } }, "invalid-option", /`environment.redis` must be an object of string variables, not an object/, /NEO4J_PLUGINS/],
   ["a host port out of range", { hostPorts: { redis: 70_000 } }, "invalid-option", /`hostPorts.redis` must be a port number from 1 to 65535, not 70000/, /redis: 6379/],

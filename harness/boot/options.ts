@@ -114,6 +114,15 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    * @example bootStack({ seeds: { pgvector: { sql: ["seeds/schema.sql"] }, redis: { commands: ["seeds/cache.redis"] } } })
    */
   seeds?: Seeds;
+  /**
+   * Has each JVM service whose image runs JDK 19 or later (Neo4j, Elasticsearch) map a class-data
+   * archive of its server JVM: its first boot's JVM writes one at exit, per image, into the volume
+   * stack-harness-cache-jvm-class-data (removed by `stack-harness down`), and later boots load
+   * their classes from it. A boot without the archive works as before and writes it.
+   * @default process.env.STACK_HARNESS_CLASS_ARCHIVES !== "false"
+   * @example bootStack({ classArchives: false })
+   */
+  classArchives?: boolean;
 }
 
 /** Everything a boot does, resolved from its options, the environment and the catalog before anything starts. */
@@ -158,6 +167,7 @@ export function resolveBootPlan<Names extends ServiceName>(
         startupTimeoutMs: typeof options.startupTimeoutMs === "number" ? options.startupTimeoutMs : (options.startupTimeoutMs?.[name] ?? catalog[name].startupTimeoutMs),
         logDir: options.logDir ?? (env.STACK_HARNESS_LOG_DIR || undefined),
         publishAddress: options.publishAddress ?? (env[publishAddressVariable] || undefined),
+        classArchive: Boolean(specOf(name).jvm) && (options.classArchives ?? env.STACK_HARNESS_CLASS_ARCHIVES !== "false"),
       },
     ]),
   );
@@ -209,7 +219,7 @@ function environmentOf(name: ServiceName, overrides: BootOptions["environment"])
 
 // Every key of BootOptions: a new option missing here fails the type check.
 const knownOptions = Object.keys({
-  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0, logDir: 0, publishAddress: 0, seeds: 0,
+  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0, logDir: 0, publishAddress: 0, seeds: 0, classArchives: 0,
 } satisfies Record<keyof BootOptions, 0>);
 
 /** Refuses options of the wrong type or with unknown keys, naming the option and what it takes. */
@@ -221,7 +231,7 @@ function checkBootOptions(options: unknown): void {
   for (const key of Object.keys(given)) {
     if (!knownOptions.includes(key)) refuse(`\`${key}\``, "is not an option", `use one of: ${knownOptions.join(", ")}.`);
   }
-  const { startupTimeoutMs, onProgress, ollamaModel, signal, reuse, environment, hostPorts, logDir, publishAddress, seeds } = given;
+  const { startupTimeoutMs, onProgress, ollamaModel, signal, reuse, environment, hostPorts, logDir, publishAddress, seeds, classArchives } = given;
   if (startupTimeoutMs !== undefined && !isPositive(startupTimeoutMs)) {
     perService("startupTimeoutMs", startupTimeoutMs, isPositive, "a number of milliseconds above 0", "{ startupTimeoutMs: 120_000 } or { startupTimeoutMs: { neo4j: 300_000 } }");
   }
@@ -236,6 +246,9 @@ function checkBootOptions(options: unknown): void {
   }
   if (reuse !== undefined && typeof reuse !== "boolean") {
     refuse("`reuse`", `must be true or false, not ${describe(reuse)}`, "pass reuse: true, or leave it out.");
+  }
+  if (classArchives !== undefined && typeof classArchives !== "boolean") {
+    refuse("`classArchives`", `must be true or false, not ${describe(classArchives)}`, "pass classArchives: false, or leave it out.");
   }
   if (environment !== undefined) {
     perService("environment", environment, isStringRecord, "an object of string variables", '{ environment: { neo4j: { NEO4J_PLUGINS: \'["apoc"]\' } } }', true);

@@ -142,6 +142,13 @@ export interface ServiceSpec<Client = unknown, Seed = unknown> {
   /** Further container ports published to the host. */
   extraPorts?: number[];
   environment: Record<string, string>;
+  /** For a service whose server is a JVM: where the harness adds its class-data archive (see BootOptions.classArchives). */
+  jvm?: {
+    /** The variable whose options reach the server JVM alone, not a launcher's or admin tool's JVM. */
+    optionsVariable: string;
+    /** The image's java command, which says the JVM's version. */
+    java: string;
+  };
   command?: string[];
   /** Directory kept on the service's named volume; none for a stateless service. */
   dataDir?: string;

@@ -7,6 +7,7 @@ import type { ServiceName } from "../catalog/catalog.ts";
 import { provisionCommand, type ClientTarget, type ServiceSpec, type StackSettings } from "../catalog/service-spec.ts";
 import { withMachineLock } from "../common/machine-lock.ts";
 import { StackError } from "../errors.ts";
+import { archiveMappedCommand, classArchiveMount, classArchiveOf, type ClassArchive } from "./class-archive.ts";
 import { copyInto } from "./copy-files.ts";
 import { portsPodmanBinds } from "./engine-kind.ts";
 import { dockerHealthCheck } from "./healthcheck.ts";
@@ -37,6 +38,8 @@ export interface ServicePlan {
   logDir: string | undefined;
   /** The address of the engine's host its ports are published on; when undefined, 127.0.0.1 for a local engine, every address for a remote one. */
   publishAddress: string | undefined;
+  /** Whether its server JVM maps (or, where there is none, writes) a class-data archive. */
+  classArchive: boolean;
 }
 
 /** A service's plan placed in a run. */
@@ -63,6 +66,8 @@ export class ServiceContainer {
   private purposefulStops = 0;
   /** Host port per container port, fixed by the first start for the life of the stack: restarts and new containers keep them. */
   private keptHostPorts: Map<number, number> | undefined;
+  /** The server JVM's class-data archive, where it has one (see classArchiveOf). */
+  private archive: ClassArchive | undefined;
   /** Ports the image exposes beyond the catalog's, published too on Podman (see portsPodmanBinds). */
   private imageOnlyPorts: number[] | undefined;
 
@@ -177,6 +182,21 @@ export class ServiceContainer {
     return this.onPurpose(async () => {
       await this.engine.container.dockerode.getContainer(this.containerId()).kill({ signal: "SIGKILL" });
       await this.restartInPlace();
+    });
+  }
+
+  /**
+   * Where the server JVM runs without its class-data archive (none yet, or one that did not fit),
+   * stops the container gracefully, so that the JVM writes the archive as it exits: once per image
+   * on an engine. Else nothing: the stack's removal kills the containers, and a killed JVM writes
+   * nothing.
+   */
+  async writeClassArchive(): Promise<void> {
+    if (!this.archive || !this.started) return;
+    const mapped = await this.exec(archiveMappedCommand(this.archive)).then((result) => result.exitCode === 0, () => true);
+    if (mapped) return;
+    await this.onPurpose(async () => {
+      await this.container.stop({ timeout: this.spec.stopTimeoutSeconds * 1000, remove: false });
     });
   }
 
@@ -305,8 +325,19 @@ export class ServiceContainer {
     await withMachineLock(cacheVolumeName(spec.name), placement.startupTimeoutMs, provision);
   }
 
+  /** The environment and mounts that give the server JVM its class-data archive (see classArchiveOf); none where it cannot have one. */
+  private async classArchive(): Promise<{ environment: Record<string, string>; mounts: Array<typeof classArchiveMount> }> {
+    const { spec, placement } = this;
+    this.archive = placement.classArchive && spec.jvm ? await classArchiveOf(this.engine, placement.image, spec.name, spec.jvm.java) : undefined;
+    if (!this.archive) return { environment: placement.environment, mounts: [] };
+    const variable = spec.jvm!.optionsVariable;
+    const joined = [placement.environment[variable], this.archive.options].filter(Boolean).join(" ");
+    return { environment: { ...placement.environment, [variable]: joined }, mounts: [classArchiveMount] };
+  }
+
   private async definition(hostPorts: ReadonlyMap<number, number>): Promise<GenericContainer> {
     const { spec, placement } = this;
+    const archive = await this.classArchive();
     const definition = new StackContainer(placement.image)
       .withName(containerName(placement.runId, spec.name))
       .withLabels({
@@ -316,12 +347,16 @@ export class ServiceContainer {
       })
       .withStackNetwork(placement.network, spec.name)
       .withPublishedPorts(this.publishAddress, hostPorts)
-      .withEnvironment(placement.environment)
+      .withEnvironment(archive.environment)
       .withResourcesQuota({ memory: spec.memoryMiB / 1024 })
       .withHealthCheck(dockerHealthCheck(spec))
       .withWaitStrategy(new HealthWait(this.engine, spec.healthcheck.intervalMs, placement.onWaiting))
       .withStartupTimeout(placement.startupTimeoutMs);
-    if (placement.volume && spec.dataDir) definition.withBindMounts([{ source: placement.volume, target: spec.dataDir }]);
+    // One call: withBindMounts replaces the list.
+    definition.withBindMounts([
+      ...(placement.volume && spec.dataDir ? [{ source: placement.volume, target: spec.dataDir }] : []),
+      ...archive.mounts,
+    ]);
     if (spec.command) definition.withCommand(spec.command);
     if (placement.reuseKey) definition.withReuse();
     return copyInto(definition, (await spec.files?.()) ?? []);

@@ -18,12 +18,14 @@ describe("the vitest preset's options", () => {
       reuse: false,
       environment: { pgvector: { POSTGRES_DB: "app" } },
       hostPorts: { redis: 6379 },
+      classArchives: false,
     };
     const viaPreset = resolveBootPlan(provided(options), {});
     expect(viaPreset).toEqual(resolveBootPlan(options, {}));
     expect(viaPreset.services.get("neo4j")!.startupTimeoutMs).toBe(300_000);
     expect(viaPreset.services.get("redis")!.startupTimeoutMs).toBe(catalog.redis.startupTimeoutMs);
     expect(viaPreset.services.get("pgvector")!.environment.POSTGRES_DB).toBe("app");
+    expect(viaPreset.services.get("neo4j")!.classArchive).toBe(false);
   });
 
   it("are refused like bootStack's", () => {

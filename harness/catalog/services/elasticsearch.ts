@@ -25,6 +25,8 @@ export const elasticsearch = defineService<Client, ElasticsearchSeed>({
     "cluster.routing.allocation.disk.threshold_enabled": "false",
     ES_JAVA_OPTS: `-Xms512m -Xmx512m ${quickJit}`,
   },
+  // Java is not on the PATH of the image: only its bundled JDK.
+  jvm: { optionsVariable: "ES_JAVA_OPTS", java: "/usr/share/elasticsearch/jdk/bin/java" },
   dataDir: "/usr/share/elasticsearch/data",
   healthcheck: {
     command: (host) =>

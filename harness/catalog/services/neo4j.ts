@@ -32,6 +32,8 @@ export const neo4jService = defineService<Driver, Neo4jSeed>({
     // Every JVM of the container: the admin tool, the launcher and the server.
     JAVA_TOOL_OPTIONS: quickJit,
   },
+  // The server JVM's options alone (the launcher's and the admin tool's JVMs have other class paths).
+  jvm: { optionsVariable: "NEO4J_server_jvm_additional", java: "java" },
   dataDir: "/data",
   healthcheck: {
     command: (host) => `wget -q -O /dev/null http://${host}:7474/ || exit 1`,

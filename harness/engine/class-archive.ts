@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ContainerRuntimeClient } from "testcontainers";
@@ -48,17 +48,30 @@ export function archiveMappedCommand(archive: ClassArchive): string {
   return `grep -qsF '${archive.file}' /proc/[0-9]*/maps`;
 }
 
-/** The image's JDK feature version (17, 21, ...), asked once per image ID on this machine: `java -version` in a container of it. */
+/**
+ * The image's JDK feature version (17, 21, ...), asked once per image ID on this machine: `java
+ * -version` in a container of it. The lock is taken only to ask: a warm boot's two JVM services
+ * waited 250 ms for each other's lock when every read took it.
+ */
 async function jdkOf(engine: ContainerRuntimeClient, imageId: string, image: string, java: string): Promise<number> {
+  const known = await knownVersions();
+  if (known[imageId] !== undefined) return known[imageId];
   return withMachineLock("stack-harness-jvm-versions", 60_000, async () => {
-    const known = await readFile(versionsFile, "utf8").then((text) => JSON.parse(text) as Record<string, number>, () => ({}) as Record<string, number>);
-    if (known[imageId] !== undefined) return known[imageId];
+    const again = await knownVersions();
+    if (again[imageId] !== undefined) return again[imageId];
     const output = await runOnce(engine, image, [java, "-version"], []);
     // `openjdk version "21.0.9" 2025-10-21`, `openjdk version "17.0.17"`
     const feature = Number(/version "(\d+)/.exec(output)?.[1] ?? 0);
-    await writeFile(versionsFile, JSON.stringify({ ...known, [imageId]: feature }));
+    const written = `${versionsFile}.${process.pid}`;
+    await writeFile(written, JSON.stringify({ ...again, [imageId]: feature }));
+    await rename(written, versionsFile);
     return feature;
   });
+}
+
+/** The JDK versions asked so far; none when the file is missing. */
+function knownVersions(): Promise<Record<string, number>> {
+  return readFile(versionsFile, "utf8").then((text) => JSON.parse(text) as Record<string, number>, () => ({}));
 }
 
 /**

@@ -68,6 +68,8 @@ export class ServiceContainer {
   private keptHostPorts: Map<number, number> | undefined;
   /** The server JVM's class-data archive, where it has one (see classArchiveOf). */
   private archive: ClassArchive | undefined;
+  /** Whether `archive` is decided: once per service, not at every start attempt, restart or recreate. */
+  private archiveDecided = false;
   /** Ports the image exposes beyond the catalog's, published too on Podman (see portsPodmanBinds). */
   private imageOnlyPorts: number[] | undefined;
 
@@ -328,7 +330,10 @@ export class ServiceContainer {
   /** The environment and mounts that give the server JVM its class-data archive (see classArchiveOf); none where it cannot have one. */
   private async classArchive(): Promise<{ environment: Record<string, string>; mounts: Array<typeof classArchiveMount> }> {
     const { spec, placement } = this;
-    this.archive = placement.classArchive && spec.jvm ? await classArchiveOf(this.engine, placement.image, spec.name, spec.jvm.java) : undefined;
+    if (!this.archiveDecided) {
+      this.archive = placement.classArchive && spec.jvm ? await classArchiveOf(this.engine, placement.image, spec.name, spec.jvm.java) : undefined;
+      this.archiveDecided = true;
+    }
     if (!this.archive) return { environment: placement.environment, mounts: [] };
     const variable = spec.jvm!.optionsVariable;
     const joined = [placement.environment[variable], this.archive.options].filter(Boolean).join(" ");

@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { cpus } from "node:os";
 import { promisify } from "node:util";
 import { getContainerRuntimeClient } from "testcontainers";
 import { serviceNames, specOf, type ServiceName } from "../harness/catalog/catalog.ts";
@@ -10,6 +9,7 @@ import { withDependencies } from "../harness/catalog/selection.ts";
 import { resolveBootPlan, withDecidedTrack } from "../harness/boot/options.ts";
 import { ollamaModelVariable } from "../harness/catalog/models/ollama-model.ts";
 import { bootStack, type BootPhase } from "../harness/index.ts";
+import { machineBusyMs } from "../harness/common/machine-cpu.ts";
 
 const run = promisify(execFile);
 const ollamaCache = cacheVolumeName("ollama");
@@ -27,11 +27,6 @@ export interface HarnessBoot {
   harnessCpuMs: number;
   /** Busy CPU time of the whole machine during bootStack(): containers, engine, harness. */
   machineCpuMs: number;
-}
-
-/** Busy time of every core of this machine so far, in ms. */
-function machineBusyMs(): number {
-  return cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
 }
 
 /** A cold boot: images present, no container, no volume (the Ollama model cache emptied too). */

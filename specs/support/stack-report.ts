@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { basename } from "node:path";
+import { availableParallelism } from "node:os";
+import { basename, relative } from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { serviceNames, specOf, type ServiceName } from "../../harness/catalog/catalog.ts";
+import { machineBusyMs } from "../../harness/common/machine-cpu.ts";
 import { resolveImage, type ImageTrack } from "../../harness/images/track.ts";
 
 export const properties = ["connectivity", "persistence", "healthcheck", "dns"] as const;
@@ -15,6 +17,16 @@ export interface StackReport {
   stackMemoryMiB?: number;
   /** The image track of the stacks booted. */
   track?: ImageTrack;
+  /** What the run cost this machine: the floor for any order of the same work is its busy CPU over its cores. */
+  run?: RunCost;
+}
+
+export interface RunCost {
+  seconds: number;
+  machineBusyCpuSeconds: number;
+  cores: number;
+  /** Every file's duration and the machine's busy CPU while it ran, the slowest first (files that overlap share that CPU). */
+  files: Record<string, { seconds: number; machineBusyCpuSeconds: number }>;
 }
 
 /**
@@ -23,14 +35,51 @@ export interface StackReport {
  * The same table, with the image each service ran, goes to reports/stack-report.md (for CI job summaries).
  */
 export default class StackReportReporter implements Reporter {
+  private started = { at: Date.now(), busyMs: machineBusyMs() };
+  private readonly fileBusyMs = new Map<string, number>();
+
+  onTestRunStart(): void {
+    this.started = { at: Date.now(), busyMs: machineBusyMs() };
+  }
+
+  onTestModuleStart(module: TestModule): void {
+    this.fileBusyMs.set(module.moduleId, machineBusyMs());
+  }
+
+  onTestModuleEnd(module: TestModule): void {
+    this.fileBusyMs.set(module.moduleId, machineBusyMs() - (this.fileBusyMs.get(module.moduleId) ?? machineBusyMs()));
+  }
+
   async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
-    const report = buildReport(modules);
+    const report = { ...buildReport(modules), run: runCost(modules, this.started, this.fileBusyMs) };
     await mkdir("reports", { recursive: true });
     await writeFile("reports/stack-report.json", `${JSON.stringify(report, null, 2)}\n`);
     await writeFile("reports/stack-report.md", markdownTable(report));
     printTable(report);
+    console.log(costLine(report.run));
     console.log(closingLine(modules));
   }
+}
+
+function runCost(modules: ReadonlyArray<TestModule>, started: { at: number; busyMs: number }, fileBusyMs: Map<string, number>): RunCost {
+  const seconds = (ms: number) => Math.round(ms / 100) / 10;
+  const files = modules
+    .map((module) => ({ file: relative(process.cwd(), module.moduleId), seconds: seconds(module.diagnostic().duration), machineBusyCpuSeconds: seconds(fileBusyMs.get(module.moduleId) ?? 0) }))
+    .sort((a, b) => b.seconds - a.seconds);
+  return {
+    seconds: seconds(Date.now() - started.at),
+    machineBusyCpuSeconds: seconds(machineBusyMs() - started.busyMs),
+    cores: availableParallelism(),
+    files: Object.fromEntries(files.map(({ file, ...cost }) => [file, cost])),
+  };
+}
+
+function costLine({ seconds, machineBusyCpuSeconds, cores, files }: RunCost): string {
+  const floor = Math.round(machineBusyCpuSeconds / cores);
+  const slowest = Object.entries(files)
+    .slice(0, 10)
+    .map(([file, cost]) => `  ${file}: ${cost.seconds} s, machine busy CPU ${cost.machineBusyCpuSeconds} s`);
+  return [`Run: ${seconds} s; machine busy CPU ${machineBusyCpuSeconds} s on ${cores} cores (no order of this work ends before ${floor} s)`, "Slowest files:", ...slowest].join("\n");
 }
 
 /** The plain `Tests: N passed, N failed, N skipped` line; a file that failed outside its tests counts as one failure. */

@@ -3,13 +3,15 @@
 // without their class-data archive, the reset of a slice to a seed of 1,000 items per service, and
 // a slice's snapshot and restore. Writes reports/bench.json and reports/bench-timeline.svg.
 // BENCH_ROUNDS sets the repetitions (default 3); BENCH_ONLY=resets measures the slice resets,
-// snapshots and restores alone, BENCH_ONLY=class-archives the class-data archives alone.
+// snapshots and restores alone, BENCH_ONLY=class-archives the class-data archives alone,
+// BENCH_ONLY=first-starts each store's first start against a start on the store it made.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { serviceNames, type ServiceName } from "../harness/catalog/catalog.ts";
 import { writeComposeFile } from "../harness/compose/generate.ts";
 import { classArchiveTimes, type ArchiveBoot } from "./class-archives.ts";
+import { firstStartTimes, type StoreStart } from "./first-starts.ts";
 import { composeColdBoot, harnessColdBoot, singleBoot, warmBoots, type HarnessBoot } from "./contenders.ts";
 import { sliceDataTimes } from "./slice-data.ts";
 import { median, round } from "./stats.ts";
@@ -48,6 +50,23 @@ async function classArchiveReport() {
 
 if (only === "class-archives") await writeOnly({ classArchives: await classArchiveReport() });
 
+async function firstStartReport() {
+  const times = await firstStartTimes(rounds);
+  const summary = (starts: StoreStart[]) => ({
+    healthySeconds: starts.map((start) => seconds(start.healthyMs)),
+    cpuSeconds: starts.map((start) => round(start.cpuSeconds)),
+    medianHealthySeconds: seconds(median(starts.map((start) => start.healthyMs))),
+    medianCpuSeconds: round(median(starts.map((start) => start.cpuSeconds))),
+  });
+  const report = Object.fromEntries(Object.entries(times).map(([name, starts]) => [name, { first: summary(starts.first), initialised: summary(starts.initialised) }]));
+  for (const [name, { first, initialised }] of Object.entries(report)) {
+    console.log(`${name} first start / on its initialised store: healthy ${first.medianHealthySeconds} / ${initialised.medianHealthySeconds} s, CPU ${first.medianCpuSeconds} / ${initialised.medianCpuSeconds} s (medians)`);
+  }
+  return report;
+}
+
+if (only === "first-starts") await writeOnly({ firstStarts: await firstStartReport() });
+
 const sliceData = await sliceDataTimes(Math.max(rounds, 5));
 const resetReport = Object.fromEntries(Object.entries(sliceData.resets).map(([name, ms]) => [name, timesOf(ms)]));
 const snapshotReport = { resetAll: timesOf(sliceData.resetAll), snapshot: timesOf(sliceData.snapshot), restore: timesOf(sliceData.restore) };
@@ -58,6 +77,7 @@ console.log(
 if (only === "resets") await writeOnly({ machine: { ...machine, rounds: Math.max(rounds, 5) }, sliceResetToSeedOf1000: resetReport, sliceSnapshotOf1000: snapshotReport });
 
 const classArchives = await classArchiveReport();
+const firstStarts = await firstStartReport();
 
 await writeComposeFile(composeFile);
 
@@ -117,6 +137,7 @@ const report = {
   sliceResetToSeedOf1000: resetReport,
   sliceSnapshotOf1000: snapshotReport,
   classArchives,
+  firstStarts,
   timeToHealthySeconds: timeToHealthy,
   memoryAfterBootMiB: { ...memoryMiB, total: round(Object.values(memoryMiB).reduce((sum, mib) => sum + mib, 0), 1) },
   harnessCpuSecondsDuringBoot: seconds(median(harness.map((boot) => boot.harnessCpuMs))),

@@ -4,7 +4,8 @@
 // a slice's snapshot and restore. Writes reports/bench.json and reports/bench-timeline.svg.
 // BENCH_ROUNDS sets the repetitions (default 3); BENCH_ONLY=resets measures the slice resets,
 // snapshots and restores alone, BENCH_ONLY=class-archives the class-data archives alone,
-// BENCH_ONLY=first-starts each store's first start against a start on the store it made.
+// BENCH_ONLY=first-starts each store's first start against a start on the store it made,
+// BENCH_ONLY=idle the machine's CPU while a healthy stack sits unused.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,7 @@ import { serviceNames, type ServiceName } from "../harness/catalog/catalog.ts";
 import { writeComposeFile } from "../harness/compose/generate.ts";
 import { classArchiveTimes, type ArchiveBoot } from "./class-archives.ts";
 import { firstStartTimes, type StoreStart } from "./first-starts.ts";
+import { idleStackCpu } from "./idle-stack.ts";
 import { composeColdBoot, harnessColdBoot, singleBoot, warmBoots, type HarnessBoot } from "./contenders.ts";
 import { sliceDataTimes } from "./slice-data.ts";
 import { median, round } from "./stats.ts";
@@ -67,6 +69,15 @@ async function firstStartReport() {
 
 if (only === "first-starts") await writeOnly({ firstStarts: await firstStartReport() });
 
+async function idleReport() {
+  const perMinute = await idleStackCpu(rounds);
+  const report = { cpuSecondsPerMinute: perMinute.map((value) => round(value)), medianCpuSecondsPerMinute: round(median(perMinute)) };
+  console.log(`machine CPU while the whole stack sits healthy and unused: ${report.medianCpuSecondsPerMinute} s per minute (median)`);
+  return report;
+}
+
+if (only === "idle") await writeOnly({ idleStack: await idleReport() });
+
 const sliceData = await sliceDataTimes(Math.max(rounds, 5));
 const resetReport = Object.fromEntries(Object.entries(sliceData.resets).map(([name, ms]) => [name, timesOf(ms)]));
 const snapshotReport = { resetAll: timesOf(sliceData.resetAll), snapshot: timesOf(sliceData.snapshot), restore: timesOf(sliceData.restore) };
@@ -78,6 +89,7 @@ if (only === "resets") await writeOnly({ machine: { ...machine, rounds: Math.max
 
 const classArchives = await classArchiveReport();
 const firstStarts = await firstStartReport();
+const idleStack = await idleReport();
 
 await writeComposeFile(composeFile);
 
@@ -138,6 +150,7 @@ const report = {
   sliceSnapshotOf1000: snapshotReport,
   classArchives,
   firstStarts,
+  idleStack,
   timeToHealthySeconds: timeToHealthy,
   memoryAfterBootMiB: { ...memoryMiB, total: round(Object.values(memoryMiB).reduce((sum, mib) => sum + mib, 0), 1) },
   harnessCpuSecondsDuringBoot: seconds(median(harness.map((boot) => boot.harnessCpuMs))),

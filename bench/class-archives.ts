@@ -1,19 +1,13 @@
 import { serviceNames, specOf, type ServiceName } from "../harness/catalog/catalog.ts";
 import { bootStack } from "../harness/index.ts";
+import type { ServiceStart } from "./stats.ts";
 
 /** The services whose server JVM may map a class-data archive (the catalog's `jvm`). */
 export const archivedServices = serviceNames.filter((name) => specOf(name).jvm);
 
-export interface ArchiveBoot {
-  /** Milliseconds from the container's start to healthy. */
-  healthyMs: number;
-  /** CPU seconds the container used until it was healthy (just after). */
-  cpuSeconds: number;
-}
+export type ClassArchiveTimes = Record<ServiceName, { with: ServiceStart[]; without: ServiceStart[] }>;
 
-export type ClassArchiveTimes = Record<ServiceName, { with: ArchiveBoot[]; without: ArchiveBoot[] }>;
-
-async function bootAlone(name: ServiceName, classArchives: boolean): Promise<ArchiveBoot> {
+async function bootAlone(name: ServiceName, classArchives: boolean): Promise<ServiceStart> {
   let starting = 0;
   let healthy = 0;
   const stack = await bootStack({
@@ -36,7 +30,7 @@ export async function classArchiveTimes(rounds: number): Promise<ClassArchiveTim
   const times = {} as ClassArchiveTimes;
   for (const name of archivedServices) {
     await (await bootStack({ services: [name] })).stop();
-    const boots = (times[name] = { with: [] as ArchiveBoot[], without: [] as ArchiveBoot[] });
+    const boots = (times[name] = { with: [] as ServiceStart[], without: [] as ServiceStart[] });
     for (let round = 0; round < rounds; round++) {
       for (const archived of round % 2 === 0 ? [true, false] : [false, true]) {
         (archived ? boots.with : boots.without).push(await bootAlone(name, archived));

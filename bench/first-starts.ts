@@ -1,20 +1,14 @@
 import { getContainerRuntimeClient } from "testcontainers";
 import { serviceNames, specOf, type ServiceName } from "../harness/catalog/catalog.ts";
 import { bootStack, type Stack } from "../harness/index.ts";
+import type { ServiceStart } from "./stats.ts";
 
 /** The services that keep a store on a volume of their stack (the Ollama cache outlives stacks). */
 export const storeServices = serviceNames.filter((name) => specOf(name).dataDir && !specOf(name).keepData);
 
-export interface StoreStart {
-  /** Milliseconds from the container's start to the harness seeing it healthy. */
-  healthyMs: number;
-  /** CPU seconds the container used until then (just after). */
-  cpuSeconds: number;
-}
+export type FirstStartTimes = Record<ServiceName, { first: ServiceStart[]; initialised: ServiceStart[] }>;
 
-export type FirstStartTimes = Record<ServiceName, { first: StoreStart[]; initialised: StoreStart[] }>;
-
-async function measured(stack: Stack, name: ServiceName, healthyAt: number): Promise<StoreStart> {
+async function measured(stack: Stack, name: ServiceName, healthyAt: number): Promise<ServiceStart> {
   const docker = (await getContainerRuntimeClient()).container.dockerode;
   const { State } = await docker.getContainer(stack.containerId(name)).inspect();
   return { healthyMs: healthyAt - Date.parse(State.StartedAt), cpuSeconds: await stack.cpuSeconds(name) };
@@ -28,7 +22,7 @@ async function measured(stack: Stack, name: ServiceName, healthyAt: number): Pro
 export async function firstStartTimes(rounds: number): Promise<FirstStartTimes> {
   const times = {} as FirstStartTimes;
   for (const name of storeServices) {
-    const starts = (times[name] = { first: [] as StoreStart[], initialised: [] as StoreStart[] });
+    const starts = (times[name] = { first: [] as ServiceStart[], initialised: [] as ServiceStart[] });
     for (let round = 0; round < rounds; round++) {
       const stack = await bootStack({ services: [name] });
       try {

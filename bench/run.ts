@@ -11,12 +11,12 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { serviceNames, type ServiceName } from "../harness/catalog/catalog.ts";
 import { writeComposeFile } from "../harness/compose/generate.ts";
-import { classArchiveTimes, type ArchiveBoot } from "./class-archives.ts";
-import { firstStartTimes, type StoreStart } from "./first-starts.ts";
+import { classArchiveTimes } from "./class-archives.ts";
+import { firstStartTimes } from "./first-starts.ts";
 import { idleStackCpu } from "./idle-stack.ts";
 import { composeColdBoot, harnessColdBoot, singleBoot, warmBoots, type HarnessBoot } from "./contenders.ts";
 import { sliceDataTimes } from "./slice-data.ts";
-import { median, round } from "./stats.ts";
+import { median, round, type ServiceStart } from "./stats.ts";
 import { timelineSvg } from "./timeline-svg.ts";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -35,14 +35,15 @@ async function writeOnly(report: object): Promise<never> {
   process.exit(0);
 }
 
+const summary = (starts: ServiceStart[]) => ({
+  healthySeconds: starts.map((start) => seconds(start.healthyMs)),
+  cpuSeconds: starts.map((start) => round(start.cpuSeconds)),
+  medianHealthySeconds: seconds(median(starts.map((start) => start.healthyMs))),
+  medianCpuSeconds: round(median(starts.map((start) => start.cpuSeconds))),
+});
+
 async function classArchiveReport() {
   const times = await classArchiveTimes(rounds);
-  const summary = (boots: ArchiveBoot[]) => ({
-    healthySeconds: boots.map((boot) => seconds(boot.healthyMs)),
-    cpuSeconds: boots.map((boot) => round(boot.cpuSeconds)),
-    medianHealthySeconds: seconds(median(boots.map((boot) => boot.healthyMs))),
-    medianCpuSeconds: round(median(boots.map((boot) => boot.cpuSeconds))),
-  });
   const report = Object.fromEntries(Object.entries(times).map(([name, boots]) => [name, { with: summary(boots.with), without: summary(boots.without) }]));
   for (const [name, { with: on, without: off }] of Object.entries(report)) {
     console.log(`${name} alone, class-data archive with / without: healthy ${on.medianHealthySeconds} / ${off.medianHealthySeconds} s, CPU ${on.medianCpuSeconds} / ${off.medianCpuSeconds} s (medians)`);
@@ -54,12 +55,6 @@ if (only === "class-archives") await writeOnly({ classArchives: await classArchi
 
 async function firstStartReport() {
   const times = await firstStartTimes(rounds);
-  const summary = (starts: StoreStart[]) => ({
-    healthySeconds: starts.map((start) => seconds(start.healthyMs)),
-    cpuSeconds: starts.map((start) => round(start.cpuSeconds)),
-    medianHealthySeconds: seconds(median(starts.map((start) => start.healthyMs))),
-    medianCpuSeconds: round(median(starts.map((start) => start.cpuSeconds))),
-  });
   const report = Object.fromEntries(Object.entries(times).map(([name, starts]) => [name, { first: summary(starts.first), initialised: summary(starts.initialised) }]));
   for (const [name, { first, initialised }] of Object.entries(report)) {
     console.log(`${name} first start / on its initialised store: healthy ${first.medianHealthySeconds} / ${initialised.medianHealthySeconds} s, CPU ${first.medianCpuSeconds} / ${initialised.medianCpuSeconds} s (medians)`);

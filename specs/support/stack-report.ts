@@ -36,6 +36,7 @@ export interface RunCost {
  */
 export default class StackReportReporter implements Reporter {
   private started = { at: Date.now(), busyMs: machineBusyMs() };
+  private readonly busyAtFileStart = new Map<string, number>();
   private readonly fileBusyMs = new Map<string, number>();
 
   onTestRunStart(): void {
@@ -43,11 +44,12 @@ export default class StackReportReporter implements Reporter {
   }
 
   onTestModuleStart(module: TestModule): void {
-    this.fileBusyMs.set(module.moduleId, machineBusyMs());
+    this.busyAtFileStart.set(module.moduleId, machineBusyMs());
   }
 
   onTestModuleEnd(module: TestModule): void {
-    this.fileBusyMs.set(module.moduleId, machineBusyMs() - (this.fileBusyMs.get(module.moduleId) ?? machineBusyMs()));
+    const busy = machineBusyMs();
+    this.fileBusyMs.set(module.moduleId, busy - (this.busyAtFileStart.get(module.moduleId) ?? busy));
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {

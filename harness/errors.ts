@@ -31,6 +31,10 @@ export type StackErrorCode =
   | "not-in-stack"
   /** A service whose container is not running (not booted yet, or being recreated). */
   | "not-running"
+  /** A network fault asked of a service that was not booted behind the fault proxy (BootOptions.faultProxy). */
+  | "not-proxied"
+  /** The fault proxy refused a request or did not start. */
+  | "fault-proxy-failed"
   /** No Docker engine answered. */
   | "engine-unreachable"
   /** testcontainers' Ryuk reaper container did not start. */

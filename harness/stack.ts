@@ -7,7 +7,15 @@ import type { StackSlice } from "./data/stack-slice.ts";
 import type { DeathWatch } from "./engine/death-watch.ts";
 import type { Endpoint, ServiceContainer } from "./engine/service-container.ts";
 import { StackError } from "./errors.ts";
+import type { FaultProxy } from "./faults/fault-proxy.ts";
+import type { NetworkFault } from "./faults/network-fault.ts";
 import type { ImageTrack } from "./images/track.ts";
+
+/** A network fault in place (Stack.fault): `remove()`, or `await using`, takes it away. */
+export interface ActiveFault {
+  remove(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
 
 /** How a kept stack was found: its reuse key, and whether this boot found it running. */
 export interface StackReuse {
@@ -37,6 +45,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
   private readonly deathWatch: DeathWatch<Names>;
   private readonly clients: Array<() => Promise<void>> = [];
   private readonly data: StackData<Names>;
+  private readonly faultProxy: FaultProxy | undefined;
 
   /** Made by bootStack(). */
   constructor(parts: {
@@ -50,6 +59,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
     reuse: StackReuse | undefined;
     cleanup: RunCleanup;
     deaths: DeathWatch<Names>;
+    faultProxy: FaultProxy | undefined;
   }) {
     this.runId = parts.runId;
     this.network = parts.network;
@@ -61,6 +71,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
     this.reuse = parts.reuse;
     this.cleanup = parts.cleanup;
     this.deathWatch = parts.deaths;
+    this.faultProxy = parts.faultProxy;
     this.data = new StackData({
       names: this.services,
       service: (name) => this.service(name),
@@ -153,6 +164,77 @@ export class Stack<Names extends ServiceName = ServiceName> {
   crash(name: Names): Promise<void> {
     const service = this.service(name);
     return this.data.whileChanging(name, () => service.crash());
+  }
+
+  /**
+   * Freezes the service's container (the engine's pause): it keeps its connections, and every
+   * request to it hangs until resume(name). A paused service is still paused after the test that
+   * paused it: resume it, or heal() the stack.
+   * @example await stack.pause("redis"); ...; await stack.resume("redis")
+   */
+  pause(name: Names): Promise<void> {
+    return this.service(name).pause();
+  }
+
+  /** Thaws a paused service: the requests that hung go on. */
+  resume(name: Names): Promise<void> {
+    return this.service(name).resume();
+  }
+
+  /**
+   * Takes the service off the stack network until reconnect(name): its name no longer resolves
+   * there (behind the fault proxy: it answers and refuses), its host endpoint refuses
+   * connections, and open connections go quiet without an error, as after a cable pull.
+   * @example await stack.disconnect("neo4j"); ...; await stack.reconnect("neo4j")
+   */
+  async disconnect(name: Names): Promise<void> {
+    const service = this.service(name);
+    await service.disconnect();
+    if (this.faultProxy?.fronts(name)) await this.faultProxy.setOpen(name, false);
+  }
+
+  /** Puts the service back on the stack network at its name, on the same host endpoint. */
+  async reconnect(name: Names): Promise<void> {
+    const service = this.service(name);
+    await service.reconnect();
+    if (this.faultProxy?.fronts(name)) await this.faultProxy.setOpen(name, true);
+  }
+
+  /**
+   * Adds a network condition (latency, bandwidth, timeout, reset) to every connection to a service
+   * booted behind the fault proxy (BootOptions.faultProxy), from this machine and from the stack
+   * network alike, including the stack's own clients and slices; the handle removes it.
+   * @example await using slow = await stack.fault("elasticsearch", { kind: "latency", ms: 300, jitterMs: 30 });
+   */
+  async fault(name: Names, fault: NetworkFault): Promise<ActiveFault> {
+    this.service(name);
+    if (!this.faultProxy?.fronts(name)) {
+      throw new StackError({
+        code: "not-proxied",
+        service: name,
+        problem: "was not booted behind the fault proxy, so no network fault can reach its connections.",
+        fix: `boot it behind the proxy: bootStack({ faultProxy: ["${name}"] }) (pause, disconnect and crash need no proxy).`,
+      });
+    }
+    const remove = await this.faultProxy.add(name, fault);
+    return { remove, [Symbol.asyncDispose]: remove };
+  }
+
+  /**
+   * Undoes every fault of one service or of the whole stack: removes its network faults, resumes
+   * it if paused and reconnects it if disconnected. Crashed or restarted services are not faults.
+   * @example afterEach(() => stack.heal())
+   */
+  async heal(name?: Names): Promise<void> {
+    await Promise.all(
+      (name ? [name] : this.services).map(async (each) => {
+        const service = this.service(each, { evenIfDead: true });
+        if (!service.runningId) return;
+        await service.resume();
+        await service.reconnect();
+      }),
+    );
+    await this.faultProxy?.heal(name);
   }
 
   /**

@@ -105,15 +105,16 @@ describe("a boot that cannot succeed", () => {
   });
 
   it("names the service that timed out, shows its last log lines and removes the others", async () => {
+    // Postgres serves on PGPORT, 5433, where the healthcheck does not look: it runs, prints and never passes.
+    // (A 1 s timeout on a healthy pgvector met no output yet once in CI, on a busy machine.)
     const error = await failure(
-      bootStack({ services: ["pgvector", "redis"], startupTimeoutMs: { pgvector: 1_000 } }),
+      bootStack({ services: ["pgvector", "redis"], environment: { pgvector: { PGPORT: "5433" } }, startupTimeoutMs: { pgvector: 5_000 } }),
       "startup-timeout",
     );
-    expect(error.message).toMatch(/^\[stack-harness\] pgvector: did not become healthy within 1 s/);
+    expect(error.message).toMatch(/^\[stack-harness\] pgvector: did not become healthy within 5 s/);
     expect(error.message).toMatch(/Fix: .*raise startupTimeoutMs for "pgvector"/);
     const logs = error.message.split("Last 50 log lines of pgvector:\n")[1];
-    expect(logs?.trim().length).toBeGreaterThan(0);
-    expect(logs).not.toBe("(none)");
+    expect(logs).toMatch(/database system/); // initdb's first line, and the server's once it serves
   });
 
   it("names a service that exits during the boot, with the exit code and its last log lines", async () => {

@@ -8,7 +8,8 @@ import { cacheLabels, cacheVolumeName, networkName, newRunId, reuseLockName, reu
 import { isLocalEngine } from "../engine/published-ports.ts";
 import { ServiceContainer } from "../engine/service-container.ts";
 import { StackError } from "../errors.ts";
-import { ensureImage } from "../images/ensure-image.ts";
+import { FaultProxy } from "../faults/fault-proxy.ts";
+import { ensureFaultProxyImage, ensureImage } from "../images/ensure-image.ts";
 import { Stack, type StackReuse } from "../stack.ts";
 import { inDependencyOrder } from "./dependency-order.ts";
 import { resolveBootPlan, withDecidedTrack, type BootOptions, type BootPhase, type BootPlan } from "./options.ts";
@@ -30,7 +31,10 @@ export async function bootStack<const Names extends ServiceName = ServiceName>(
   const plan = await withDecidedTrack(checked, options, engine);
   const report: Report = (runId, service, phase) => plan.onProgress?.({ runId, service, phase, elapsedMs: Date.now() - bootStarted });
   // Every image at once, before anything starts: a dependent's pull need not wait for its dependency.
-  await Promise.all([...plan.services.values()].map(({ name, image }) => ensureImage(engine, name, image, () => report(undefined, name, "pulling"))));
+  await Promise.all([
+    ...[...plan.services.values()].map(({ name, image }) => ensureImage(engine, name, image, () => report(undefined, name, "pulling"))),
+    ...(plan.faultProxy ? [ensureFaultProxyImage(engine, plan.faultProxy.image)] : []),
+  ]);
   throwIfInterrupted(plan.signal);
   if (!plan.reuse) {
     const runId = newRunId();
@@ -67,6 +71,7 @@ async function boot<Names extends ServiceName>({ engine, plan, report: reportOf,
   signal?.addEventListener("abort", removeOnAbort, { once: true });
 
   const network = networkName(runId);
+  let faultProxy: FaultProxy | undefined;
   const containers = new Map<Names, ServiceContainer>();
   const bootMs = {} as Record<Names, number>;
   const startOne = async (name: Names) => {
@@ -85,6 +90,7 @@ async function boot<Names extends ServiceName>({ engine, plan, report: reportOf,
       reuseKey: reuse?.key,
       localEngine: isLocalEngine(engine),
       onWaiting: () => report(name, "waiting"),
+      frontPorts: faultProxy?.fronts(name) ? faultProxy.frontPorts(name) : undefined,
     });
     containers.set(name, service);
     report(name, "starting");
@@ -102,12 +108,13 @@ async function boot<Names extends ServiceName>({ engine, plan, report: reportOf,
   try {
     throwIfInterrupted(signal);
     if (!reuse?.adopted) await engine.container.dockerode.createNetwork({ Name: network, Driver: "bridge", Labels: cleanup.networkLabels() });
+    if (plan.faultProxy) faultProxy = await startFaultProxy(engine, plan, runId, network);
     const outcomes = await inDependencyOrder(plan.names, (name) => specOf(name).dependsOn as Names[], startOne);
     throwIfInterrupted(signal);
     const failure = outcomes.find((outcome) => outcome.status === "rejected");
     if (failure) throw failure.reason;
     await deaths.start();
-    const stack = new Stack({ runId, network, services: plan.names, containers, bootMs, settings: plan.settings, track: plan.track, reuse, cleanup, deaths });
+    const stack = new Stack({ runId, network, services: plan.names, containers, bootMs, settings: plan.settings, track: plan.track, reuse, cleanup, deaths, faultProxy });
     await stack.applySeeds(plan.seeds, reuse?.adopted ?? false);
     throwIfInterrupted(signal);
     return stack;
@@ -119,6 +126,13 @@ async function boot<Names extends ServiceName>({ engine, plan, report: reportOf,
   } finally {
     signal?.removeEventListener("abort", removeOnAbort);
   }
+}
+
+/** The run's fault proxy, in front of every port of the services behind it (it takes the publish address they would have). */
+function startFaultProxy(engine: ContainerRuntimeClient, plan: BootPlan, runId: string, network: string): Promise<FaultProxy> {
+  const { image, services } = plan.faultProxy!;
+  const fronted = services.map((name) => ({ name, ports: [specOf(name).port, ...(specOf(name).extraPorts ?? [])] }));
+  return FaultProxy.start(engine, { runId, network, image, publishAddress: plan.services.get(services[0]!)!.publishAddress, services: fronted });
 }
 
 function throwIfInterrupted(signal: AbortSignal | undefined): void {

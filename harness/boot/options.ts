@@ -8,6 +8,7 @@ import type { ServicePlan } from "../engine/service-container.ts";
 import { StackError } from "../errors.ts";
 import type { ContainerRuntimeClient } from "testcontainers";
 import { autoTrack } from "../images/auto-track.ts";
+import { resolveFaultProxyImage } from "../images/fault-proxy-image.ts";
 import { imageChoice, resolveImage, type ImageChoice, type ImageTrack } from "../images/track.ts";
 
 /** pulling the image, starting the container, waiting for its healthcheck, healthy, or failed. */
@@ -123,6 +124,15 @@ export interface BootOptions<Names extends ServiceName = ServiceName> {
    * @example bootStack({ classArchives: false })
    */
   classArchives?: boolean;
+  /**
+   * Services booted behind a fault proxy (Toxiproxy) that takes over their name on the stack
+   * network and their host endpoint, so that a test can slow, throttle, time out or reset the
+   * connections to them (Stack.fault). Only these pay for the proxy: about 10 MiB and a hop of
+   * well under a millisecond; a boot without it starts no proxy.
+   * @default [] (no proxy)
+   * @example bootStack({ faultProxy: ["elasticsearch", "redis"] })
+   */
+  faultProxy?: readonly Names[];
 }
 
 /** Everything a boot does, resolved from its options, the environment and the catalog before anything starts. */
@@ -139,6 +149,8 @@ export interface BootPlan<Names extends ServiceName = ServiceName> {
   seeds: Seeds;
   /** Whether the stack is kept for reuse. */
   reuse: boolean;
+  /** The fault proxy's image and the services behind it; undefined for a boot without one. */
+  faultProxy: { image: string; services: readonly Names[] } | undefined;
   signal: AbortSignal | undefined;
   onProgress: BootOptions["onProgress"];
 }
@@ -168,9 +180,11 @@ export function resolveBootPlan<Names extends ServiceName>(
         logDir: options.logDir ?? (env.STACK_HARNESS_LOG_DIR || undefined),
         publishAddress: options.publishAddress ?? (env[publishAddressVariable] || undefined),
         classArchive: Boolean(specOf(name).jvm) && (options.classArchives ?? env.STACK_HARNESS_CLASS_ARCHIVES !== "false"),
+        proxied: options.faultProxy?.includes(name) ?? false,
       },
     ]),
   );
+  const reuse = reuseRequested(options.reuse, env);
   return {
     names,
     services,
@@ -178,7 +192,8 @@ export function resolveBootPlan<Names extends ServiceName>(
     track,
     settings: { ollamaModel: options.ollamaModel ?? env[ollamaModelVariable] ?? ollamaModels.chat[track] },
     seeds: seedsOf(names, options.seeds),
-    reuse: reuseRequested(options.reuse, env),
+    reuse,
+    faultProxy: faultProxyOf(names, options.faultProxy, reuse, track, env),
     signal: options.signal,
     onProgress: options.onProgress,
   };
@@ -202,6 +217,23 @@ function seedsOf(names: readonly ServiceName[], seeds: Seeds = {}): Seeds {
   return seeds;
 }
 
+/** The services behind the fault proxy, each booted, their container ports distinct; none for a reused stack, which outlives the proxy's faults. */
+function faultProxyOf<Names extends ServiceName>(names: readonly Names[], proxied: readonly Names[] = [], reuse: boolean, track: ImageTrack, env: NodeJS.ProcessEnv): BootPlan<Names>["faultProxy"] {
+  if (proxied.length === 0) return undefined;
+  const stray = proxied.find((name) => !names.includes(name));
+  if (stray) refuse(`\`faultProxy\` names "${stray}", which`, "this boot does not start", `add "${stray}" to \`services\`, or leave it out of \`faultProxy\`.`);
+  if (reuse) refuse("`faultProxy`", "cannot be given to a stack kept for reuse (a later run would meet this run's faults)", "boot without `reuse` (and without STACK_HARNESS_REUSE=true) to test faults.");
+  const portOwners = new Map<number, Names>();
+  for (const name of proxied) {
+    for (const port of [specOf(name).port, ...(specOf(name).extraPorts ?? [])]) {
+      const owner = portOwners.get(port);
+      if (owner) refuse(`\`faultProxy\` names "${owner}" and "${name}", which`, `both listen on port ${port}, and one proxy listens once on each port`, `put one of them behind the proxy.`);
+      portOwners.set(port, name);
+    }
+  }
+  return { image: resolveFaultProxyImage(track, env), services: [...new Set(proxied)] };
+}
+
 /** Whether boots keep their stack for the next run: the option, else STACK_HARNESS_REUSE=true. */
 export function reuseRequested(option: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.TESTCONTAINERS_REUSE_ENABLE === "false") return false;
@@ -219,7 +251,7 @@ function environmentOf(name: ServiceName, overrides: BootOptions["environment"])
 
 // Every key of BootOptions: a new option missing here fails the type check.
 const knownOptions = Object.keys({
-  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0, logDir: 0, publishAddress: 0, seeds: 0, classArchives: 0,
+  services: 0, images: 0, startupTimeoutMs: 0, onProgress: 0, ollamaModel: 0, signal: 0, reuse: 0, environment: 0, hostPorts: 0, logDir: 0, publishAddress: 0, seeds: 0, classArchives: 0, faultProxy: 0,
 } satisfies Record<keyof BootOptions, 0>);
 
 /** Refuses options of the wrong type or with unknown keys, naming the option and what it takes. */
@@ -231,7 +263,7 @@ function checkBootOptions(options: unknown): void {
   for (const key of Object.keys(given)) {
     if (!knownOptions.includes(key)) refuse(`\`${key}\``, "is not an option", `use one of: ${knownOptions.join(", ")}.`);
   }
-  const { startupTimeoutMs, onProgress, ollamaModel, signal, reuse, environment, hostPorts, logDir, publishAddress, seeds, classArchives } = given;
+  const { startupTimeoutMs, onProgress, ollamaModel, signal, reuse, environment, hostPorts, logDir, publishAddress, seeds, classArchives, faultProxy } = given;
   if (startupTimeoutMs !== undefined && !isPositive(startupTimeoutMs)) {
     perService("startupTimeoutMs", startupTimeoutMs, isPositive, "a number of milliseconds above 0", "{ startupTimeoutMs: 120_000 } or { startupTimeoutMs: { neo4j: 300_000 } }");
   }
@@ -263,6 +295,11 @@ function checkBootOptions(options: unknown): void {
     refuse("`publishAddress`", `must be an IP address of the engine's host, not ${describe(publishAddress)}`, 'pass "127.0.0.1", or "0.0.0.0" for every address.');
   }
   if (seeds !== undefined) checkSeeds(seeds);
+  if (faultProxy !== undefined) {
+    const stray = Array.isArray(faultProxy) ? faultProxy.find((name) => !(serviceNames as readonly unknown[]).includes(name)) : undefined;
+    if (!Array.isArray(faultProxy)) refuse("`faultProxy`", `must be a list of service names, not ${describe(faultProxy)}`, 'pass { faultProxy: ["redis"] }.');
+    if (stray !== undefined) refuse(`\`faultProxy\` names ${describe(stray)}, which`, "is no service of the catalog", `use some of: ${serviceNames.join(", ")}.`);
+  }
 }
 
 function checkSeeds(seeds: unknown): void {

@@ -5,6 +5,7 @@ import { checkCompose } from "../compose/check/check-compose.ts";
 import { findingsTable, hasErrors } from "../compose/check/findings.ts";
 import { writeComposeFile } from "../compose/generate.ts";
 import { connectEngine } from "../engine/connect.ts";
+import { faultProxyImage } from "../images/fault-proxy-image.ts";
 import { buildLookalikeImages } from "../images/lookalike-build.ts";
 import { diagnose } from "./doctor.ts";
 import { nightlyTargets, tagChoicesFrom } from "./nightly-matrix.ts";
@@ -15,7 +16,8 @@ const usage = `Usage: stack-harness <command>
   up [services...]      boot the stack (default: all of ${serviceNames.join(", ")}), print endpoints, stay up until Ctrl-C
   down                  remove every container, network and volume the harness left on this engine
   doctor                check the engine, Node, memory, vm.max_map_count and images, with the fix for each
-  images [services...]  build the look-alike images from packages
+  images [services...]  build the look-alike images from packages (default: every service's and the fault proxy's,
+                        \`${faultProxyImage.recipe}\`)
   compose [file]        write docker-compose.yml from the catalog (default: ./docker-compose.yml), and the
                         files its services mount under .stack-harness/ beside it
   check-compose [file] [--json]
@@ -44,8 +46,11 @@ export async function main([command, ...args]: string[]): Promise<void> {
       if (findings.some((finding) => finding.verdict === "fail")) process.exitCode = 1;
       return;
     }
-    case "images":
-      return buildLookalikeImages(args.length > 0 ? (args as ServiceName[]) : serviceNames);
+    case "images": {
+      const all = args.length === 0;
+      const services = all ? serviceNames : (args.filter((arg) => arg !== faultProxyImage.recipe) as ServiceName[]);
+      return buildLookalikeImages(services, console.log, { faultProxy: all || args.includes(faultProxyImage.recipe) });
+    }
     case "compose": {
       const file = args[0] ?? "docker-compose.yml";
       await writeComposeFile(file);

@@ -39,6 +39,14 @@ export function containerName(runId: string, part: string): string {
   return `${networkName(runId)}-${part}`;
 }
 
+/**
+ * The name a service behind the fault proxy keeps on the stack network: the proxy answers at the
+ * service's own name and forwards here.
+ */
+export function directAlias(service: string): string {
+  return `${service}-direct`;
+}
+
 /** A volume that goes with the run. */
 export function runVolumeName(runId: string, part: string): string {
   return `${networkName(runId)}-${part}`;

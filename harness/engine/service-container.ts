@@ -15,7 +15,7 @@ import { lastLogLinesOf, logLinesOnFailure } from "./container-logs.ts";
 import { HealthWait, HealthWaitFailure } from "./health-wait.ts";
 import { freeHostPorts, isWildcard, loopback, portAttempts } from "./published-ports.ts";
 import { StackContainer } from "./stack-container.ts";
-import { cacheVolumeName, containerName, reuseLabel, runLabels, serviceLabel } from "./resource-names.ts";
+import { cacheVolumeName, containerName, directAlias, reuseLabel, runLabels, serviceLabel } from "./resource-names.ts";
 import { startFailure, type TakenPort } from "./start-failure.ts";
 
 /** Where a client reaches a service. */
@@ -40,6 +40,8 @@ export interface ServicePlan {
   publishAddress: string | undefined;
   /** Whether its server JVM maps (or, where there is none, writes) a class-data archive. */
   classArchive: boolean;
+  /** Whether it runs behind the fault proxy, which answers at its name and host endpoint (see BootOptions.faultProxy). */
+  proxied: boolean;
 }
 
 /** A service's plan placed in a run. */
@@ -54,6 +56,8 @@ export interface ServicePlacement extends ServicePlan {
   localEngine: boolean;
   /** Called once the container runs and its healthcheck is awaited. */
   onWaiting: () => void;
+  /** For a proxied service: the proxy's host port of each of its container ports. */
+  frontPorts: ReadonlyMap<number, number> | undefined;
 }
 
 
@@ -112,7 +116,7 @@ export class ServiceContainer {
         throw startFailure(this.spec, this.placement, (await this.exitedInstead(error)) ?? error, taken);
       }
     }
-    this.keptHostPorts ??= new Map(this.containerPorts().map((port) => [port, this.mappedPort(port)]));
+    this.keptHostPorts ??= new Map(this.containerPorts().map((port) => [port, this.container.getMappedPort(port)]));
     await this.provision();
   }
 
@@ -127,9 +131,9 @@ export class ServiceContainer {
     return { host, port, url: this.spec.url(host, port, { ...this.placement.environment, ...variables }) };
   }
 
-  /** Host port of any published container port of the service. */
+  /** Host port of any published container port of the service: the fault proxy's, for a port it fronts. */
   mappedPort(containerPort: number): number {
-    return this.container.getMappedPort(containerPort);
+    return this.placement.frontPorts?.get(containerPort) ?? this.container.getMappedPort(containerPort);
   }
 
   /** Endpoint from a container on the stack network: the compose service name and container port. */
@@ -182,7 +186,7 @@ export class ServiceContainer {
   /** Kills the container with SIGKILL, as an OOM kill or a power cut would, starts it again and waits for healthy. */
   crash(): Promise<void> {
     return this.onPurpose(async () => {
-      await this.engine.container.dockerode.getContainer(this.containerId()).kill({ signal: "SIGKILL" });
+      await this.dockerContainer().kill({ signal: "SIGKILL" });
       await this.restartInPlace();
     });
   }
@@ -200,6 +204,36 @@ export class ServiceContainer {
     await this.onPurpose(async () => {
       await this.container.stop({ timeout: this.spec.stopTimeoutSeconds * 1000, remove: false });
     });
+  }
+
+  /** Freezes every process of the container (the engine's pause); a paused one stays as it is. */
+  async pause(): Promise<void> {
+    if (!(await this.inspect()).State.Paused) await this.dockerContainer().pause();
+  }
+
+  /** Thaws a paused container; a running one stays as it is. */
+  async resume(): Promise<void> {
+    if ((await this.inspect()).State.Paused) await this.dockerContainer().unpause();
+  }
+
+  /** Whether the container is off the stack network (see disconnect). */
+  async disconnected(): Promise<boolean> {
+    return !(this.placement.network in ((await this.inspect()).NetworkSettings.Networks ?? {}));
+  }
+
+  /**
+   * Takes the container off the stack network: its name stops resolving there, its host ports
+   * refuse connections, and packets of open connections go nowhere. One already off stays off.
+   */
+  async disconnect(): Promise<void> {
+    if (await this.disconnected()) return;
+    await this.engine.container.dockerode.getNetwork(this.placement.network).disconnect({ Container: this.containerId() });
+  }
+
+  /** Puts the container back on the stack network under its alias; the engine publishes the same host ports again. */
+  async reconnect(): Promise<void> {
+    if (!(await this.disconnected())) return;
+    await this.engine.container.dockerode.getNetwork(this.placement.network).connect({ Container: this.containerId(), EndpointConfig: { Aliases: [this.alias] } });
   }
 
   exec(command: string): Promise<ExecResult> {
@@ -220,13 +254,25 @@ export class ServiceContainer {
 
   /** Docker's own health status of the container. */
   async healthStatus(): Promise<string | undefined> {
-    const inspect = await this.engine.container.dockerode.getContainer(this.containerId()).inspect();
-    return inspect.State.Health?.Status;
+    return (await this.inspect()).State.Health?.Status;
+  }
+
+  /** Its name on the stack network: the service's, or where the fault proxy has that name, directAlias's. */
+  private get alias(): string {
+    return this.placement.proxied ? directAlias(this.spec.name) : this.spec.name;
+  }
+
+  private dockerContainer() {
+    return this.engine.container.dockerode.getContainer(this.containerId());
+  }
+
+  private inspect() {
+    return this.dockerContainer().inspect();
   }
 
   /** One reading of the container's counters (one-shot: without the second sample for rates). */
   private stats() {
-    return this.engine.container.dockerode.getContainer(this.containerId()).stats({ stream: false, "one-shot": true });
+    return this.dockerContainer().stats({ stream: false, "one-shot": true });
   }
 
   /** The address the ports are published on, undefined for every address. */
@@ -350,7 +396,7 @@ export class ServiceContainer {
         [serviceLabel]: spec.name,
         ...(placement.reuseKey ? { [reuseLabel]: placement.reuseKey } : {}),
       })
-      .withStackNetwork(placement.network, spec.name)
+      .withStackNetwork(placement.network, this.alias)
       .withPublishedPorts(this.publishAddress, hostPorts)
       .withEnvironment(archive.environment)
       .withResourcesQuota({ memory: spec.memoryMiB / 1024 })

@@ -3,13 +3,13 @@ import { GenericContainer } from "testcontainers";
 /** A service's container: on the stack network alone, its ports published on one address. */
 export class StackContainer extends GenericContainer {
   /**
-   * Joins the network at creation under its alias, and no other network. (testcontainers'
+   * Joins the network at creation under its aliases, and no other network. (testcontainers'
    * withNetworkAliases creates the container on the engine's default bridge and connects it to the
    * network after, so every stack's containers would also meet on that bridge.)
    */
-  withStackNetwork(network: string, alias: string): this {
+  withStackNetwork(network: string, ...aliases: string[]): this {
     this.withNetworkMode(network);
-    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: [alias] } } };
+    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: aliases } } };
     return this;
   }
 

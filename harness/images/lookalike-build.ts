@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { serviceNames, specOf, type ServiceName } from "../catalog/catalog.ts";
 import { StackError } from "../errors.ts";
+import type { ServiceSpec } from "../catalog/service-spec.ts";
+import { faultProxyImage } from "./fault-proxy-image.ts";
 import { lookalikeImage, lookalikeRecipe, lookalikeTag } from "./lookalike.ts";
 import { packagePath } from "../common/package-paths.ts";
 import { checkNames } from "../catalog/selection.ts";
@@ -16,10 +18,14 @@ export function baseImage(codename: string, env: NodeJS.ProcessEnv = process.env
   return env[`STACK_HARNESS_BASE_${codename.toUpperCase()}`] ?? `stack-harness/base:${codename}`;
 }
 
-/** Builds the base images, then the look-alike image of each service, printing progress. */
+/**
+ * Builds the base images, then the look-alike image of each service, and the fault proxy's
+ * (`faultProxy`, images/fault-proxy: no base), printing progress.
+ */
 export async function buildLookalikeImages(
   services: readonly ServiceName[] = serviceNames,
   print: (line: string) => void = console.log,
+  { faultProxy = false } = {},
 ): Promise<void> {
   checkNames(services);
   const specs = withBuildUses(services).map(specOf);
@@ -29,8 +35,9 @@ export async function buildLookalikeImages(
     print(`base ${codename}: debootstrap + docker import (cached by tag)`);
     await run("bash", [`${imagesDir}base/build.sh`, codename], `base ${codename}`, print, everyLine);
   }
-  const recipes = [...new Map(specs.map((spec) => [lookalikeRecipe(spec), spec]))];
-  for (const [index, [recipe, spec]] of recipes.entries()) {
+  const recipes: Array<[string, Build]> = [...new Map(specs.map((spec) => [lookalikeRecipe(spec), buildOf(spec)]))];
+  if (faultProxy) recipes.push([faultProxyImage.recipe, { base: undefined, stages: [] }]);
+  for (const [index, [recipe, { base, stages }]] of recipes.entries()) {
     const step = `[${index + 1}/${recipes.length}] ${recipe}`;
     const context = `${imagesDir}${recipe}`;
     const started = Date.now();
@@ -39,15 +46,25 @@ export async function buildLookalikeImages(
       await run("bash", [`${context}/fetch.sh`], recipe, print, everyLine);
     }
     const tag = lookalikeTag(recipe);
-    const base = baseImage(spec.lookalike.base);
-    const stages = (spec.lookalike.buildUses ?? []).flatMap((name) => [
-      "--build-arg",
-      `${name.toUpperCase().replaceAll("-", "_")}_IMAGE=${lookalikeImage(specOf(name as ServiceName))}`,
-    ]);
-    print(`${step}: building ${tag} from ${base}`);
-    await run("docker", ["build", "-t", tag, "--build-arg", `BASE=${base}`, ...stages, context], recipe, print, buildSteps);
+    print(`${step}: building ${tag}${base ? ` from ${base}` : ""}`);
+    const baseArgument = base ? ["--build-arg", `BASE=${base}`] : [];
+    await run("docker", ["build", "-t", tag, ...baseArgument, ...stages, context], recipe, print, buildSteps);
     print(`${step}: ready in ${Math.round((Date.now() - started) / 1000)} s`);
   }
+}
+
+/** What a recipe builds from: a base image (none for an image of static binaries), and its stages as `docker build` arguments. */
+interface Build {
+  base: string | undefined;
+  stages: string[];
+}
+
+function buildOf(spec: ServiceSpec): Build {
+  const stages = (spec.lookalike.buildUses ?? []).flatMap((name) => [
+    "--build-arg",
+    `${name.toUpperCase().replaceAll("-", "_")}_IMAGE=${lookalikeImage(specOf(name as ServiceName))}`,
+  ]);
+  return { base: baseImage(spec.lookalike.base), stages };
 }
 
 /** The services, each after the services whose images its build uses (adding those not asked for). */

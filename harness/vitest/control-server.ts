@@ -1,11 +1,12 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { ServiceName } from "../catalog/catalog.ts";
 import { StackError } from "../errors.ts";
 import type { StackSlice } from "../data/stack-slice.ts";
+import type { NetworkFault } from "../faults/network-fault.ts";
 import type { Stack } from "../stack.ts";
 import type { SliceDescription, StackDescription } from "./description.ts";
 
-const controlActions = ["restart", "recreate", "crash"] as const;
+const controlActions = ["restart", "recreate", "crash", "pause", "resume", "disconnect", "reconnect"] as const;
 
 function isControlAction(action: string): action is (typeof controlActions)[number] {
   return (controlActions as readonly string[]).includes(action);
@@ -15,8 +16,10 @@ function isControlAction(action: string): action is (typeof controlActions)[numb
 export type ControlFailure = Pick<StackError, "code" | "service" | "problem" | "fix" | "details"> | { error: string };
 
 /**
- * The endpoint, on a free port of 127.0.0.1, that runs restart, recreate and crash requests on the
- * stack in the main process (the stack lives there) and answers the fresh description; opens
+ * The endpoint, on a free port of 127.0.0.1, that runs restart, recreate, crash, pause, resume,
+ * disconnect and reconnect requests on the stack in the main process (the stack lives there) and
+ * answers the fresh description; adds network faults (POST /fault/<service> with the fault as its
+ * body, answered with an id) and removes them (POST /unfault/<id>), heals (POST /heal[/<service>]); opens
  * the workers' slices (POST /slice/<name>, which resets one already open), resets them (POST
  * /reset/<slice>[/<service>]), takes and restores their snapshots (POST /snapshot/<slice>/<name>,
  * /restore/<slice>/<name>); and leases a service with one part only to a slice (POST
@@ -27,6 +30,8 @@ export function serveControl(stack: Stack): Promise<{ server: Server; describe()
   const describe = () => describeStack(stack, url);
   const slices = new Map<string, StackSlice>();
   const releases = new Map<string, () => Promise<void>>();
+  const faults = new Map<string, () => Promise<void>>();
+  let faultsAdded = 0;
   const server = createServer(async (request, response) => {
     // /<action>/<service>, or /<action>/<slice>[/<service>] for slices and leases.
     const [, action = "", name = "", service = ""] = (request.url ?? "").split("/");
@@ -61,6 +66,30 @@ export function serveControl(stack: Stack): Promise<{ server: Server; describe()
         (error: unknown) => reply(500, controlFailure(error)),
       );
     }
+    if (request.method === "POST" && action === "fault" && isService(stack, name)) {
+      return bodyOf(request).then((body) => stack.fault(name, JSON.parse(body) as NetworkFault)).then(
+        (fault) => {
+          const id = String(++faultsAdded);
+          faults.set(id, fault.remove);
+          reply(200, { id });
+        },
+        (error: unknown) => reply(500, controlFailure(error)),
+      );
+    }
+    if (request.method === "POST" && action === "unfault") {
+      const remove = faults.get(name);
+      faults.delete(name);
+      return (remove ?? (async () => {}))().then(
+        () => reply(200, {}),
+        (error: unknown) => reply(500, controlFailure(error)),
+      );
+    }
+    if (request.method === "POST" && action === "heal" && (!name || isService(stack, name))) {
+      return stack.heal(name ? (name as ServiceName) : undefined).then(
+        () => reply(200, describe()),
+        (error: unknown) => reply(500, controlFailure(error)),
+      );
+    }
     if (request.method !== "POST" || !isControlAction(action) || !isService(stack, name)) {
       return reply(404, { error: `unknown request ${request.method} ${request.url}` });
     }
@@ -77,6 +106,15 @@ export function serveControl(stack: Stack): Promise<{ server: Server; describe()
       resolve({ server, describe });
     }),
   );
+}
+
+function bodyOf(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
 }
 
 function isService(stack: Stack, name: string): name is ServiceName {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Entrypoint of the pgvector look-alike. Honors the upstream postgres image contract:
 # POSTGRES_PASSWORD (required unless POSTGRES_HOST_AUTH_METHOD=trust), POSTGRES_USER,
-# POSTGRES_DB, POSTGRES_INITDB_ARGS, /docker-entrypoint-initdb.d on an empty PGDATA,
+# POSTGRES_DB, POSTGRES_INITDB_ARGS, PGPORT, /docker-entrypoint-initdb.d on an empty PGDATA,
 # and `postgres -c key=value` (or bare `-c key=value`) passthrough.
 set -Eeuo pipefail
 
@@ -63,7 +63,8 @@ initialize() {
   printf '\nhost all all all %s\n' "$auth_method" >>"$PGDATA/pg_hba.conf"
   printf "\nlisten_addresses = '*'\n" >>"$PGDATA/postgresql.conf"
 
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -p 5432" -w start
+  # As upstream: the temporary server listens on PGPORT, where psql looks for it.
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -p ${PGPORT:-5432}" -w start
   if [ "$database" != 'postgres' ]; then
     run_sql postgres --set db="$database" <<<'CREATE DATABASE :"db";'
   fi

@@ -17,6 +17,7 @@ const layers: readonly (readonly string[])[] = [
   ["images"],
   ["engine"],
   ["cleanup"],
+  ["faults"],
   ["data"],
   ["stack.ts"],
   ["boot"],

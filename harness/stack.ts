@@ -182,9 +182,10 @@ export class Stack<Names extends ServiceName = ServiceName> {
   }
 
   /**
-   * Takes the service off the stack network until reconnect(name): its name no longer resolves
-   * there (behind the fault proxy: it answers and refuses), its host endpoint refuses
-   * connections, and open connections go quiet without an error, as after a cable pull.
+   * Takes the service off the stack network until reconnect(name), as a cable pull would: its
+   * name no longer resolves there (behind the fault proxy: it answers and refuses), its host
+   * endpoint refuses connections, open connections from the network go unanswered, and those from
+   * this machine fail (Docker's port forwarder for them goes).
    * @example await stack.disconnect("neo4j"); ...; await stack.reconnect("neo4j")
    */
   async disconnect(name: Names): Promise<void> {

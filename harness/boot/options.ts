@@ -217,20 +217,12 @@ function seedsOf(names: readonly ServiceName[], seeds: Seeds = {}): Seeds {
   return seeds;
 }
 
-/** The services behind the fault proxy, each booted, their container ports distinct; none for a reused stack, which outlives the proxy's faults. */
+/** The services behind the fault proxy, each booted; none for a reused stack, which would outlive the proxy's faults. */
 function faultProxyOf<Names extends ServiceName>(names: readonly Names[], proxied: readonly Names[] = [], reuse: boolean, track: ImageTrack, env: NodeJS.ProcessEnv): BootPlan<Names>["faultProxy"] {
   if (proxied.length === 0) return undefined;
   const stray = proxied.find((name) => !names.includes(name));
   if (stray) refuse(`\`faultProxy\` names "${stray}", which`, "this boot does not start", `add "${stray}" to \`services\`, or leave it out of \`faultProxy\`.`);
   if (reuse) refuse("`faultProxy`", "cannot be given to a stack kept for reuse (a later run would meet this run's faults)", "boot without `reuse` (and without STACK_HARNESS_REUSE=true) to test faults.");
-  const portOwners = new Map<number, Names>();
-  for (const name of proxied) {
-    for (const port of [specOf(name).port, ...(specOf(name).extraPorts ?? [])]) {
-      const owner = portOwners.get(port);
-      if (owner) refuse(`\`faultProxy\` names "${owner}" and "${name}", which`, `both listen on port ${port}, and one proxy listens once on each port`, `put one of them behind the proxy.`);
-      portOwners.set(port, name);
-    }
-  }
   return { image: resolveFaultProxyImage(track, env), services: [...new Set(proxied)] };
 }
 

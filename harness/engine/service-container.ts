@@ -223,7 +223,8 @@ export class ServiceContainer {
 
   /**
    * Takes the container off the stack network: its name stops resolving there, its host ports
-   * refuse connections, and packets of open connections go nowhere. One already off stays off.
+   * refuse connections, open connections from the network go unanswered and those through the
+   * host ports end. One already off stays off.
    */
   async disconnect(): Promise<void> {
     if (await this.disconnected()) return;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { serviceNames, type ServiceName } from "../../harness/catalog/catalog.ts";
-import { bootStack, type Stack } from "../../harness/index.ts";
+import { bootStack, type BootOptions, type Stack } from "../../harness/index.ts";
 import type { ImageTrack } from "../../harness/images/track.ts";
 
 /** The services a test run covers: STACK_HARNESS_SERVICES (comma-separated), else the whole catalog. */
@@ -9,13 +9,13 @@ export const servicesUnderTest: ServiceName[] = process.env.STACK_HARNESS_SERVIC
   : serviceNames;
 
 /**
- * Boots the services under test (or the given ones) once for the spec file and removes them after
+ * Boots the services under test (or the given ones, with further options) once for the spec file and removes them after
  * it; the boot times and the stack's memory after boot are attached to the file's report entry.
  */
-export function useStack(services: readonly ServiceName[] = servicesUnderTest): () => Stack {
+export function useStack(services: readonly ServiceName[] = servicesUnderTest, options: Omit<BootOptions, "services"> = {}): () => Stack {
   let stack: Stack | undefined;
   beforeAll(async ({}, file) => {
-    stack = await bootStack({ services });
+    stack = await bootStack({ ...options, services });
     file.meta.bootMs = { ...stack.bootMs };
     file.meta.track = stack.track;
     const memory = await Promise.all(stack.services.map((name) => stack!.memoryBytes(name)));

@@ -40,6 +40,10 @@ const refusedOptions: Array<[string, unknown, StackErrorCode, RegExp, RegExp]> =
   ["a Chroma seed that is a directory", { services: ["chroma"], seeds: { chroma: { collections: ["fixtures/rag-app/seeds"] } } }, "invalid-option", /`collections` names fixtures\/rag-app\/seeds, which is not a file/, /\{ collections: \[file.json/],
   ["a migrate command that is not a list", { services: ["pgvector"], seeds: { pgvector: { migrate: "npm run migrate" } } }, "invalid-option", /`migrate` must be a command and its arguments as strings/, /migrate\?:/],
   ["an Ollama seed without models", { services: ["ollama", "model-registry"], seeds: { ollama: { model: "all-minilm" } } }, "invalid-option", /`seeds.ollama` must be \{ models: \[names\] \}/, /\{ models: \[name/],
+  ["a fault proxy that is not a list", { faultProxy: "redis" }, "invalid-option", /`faultProxy` must be a list of service names, not "redis"/, /faultProxy: \["redis"\]/],
+  ["a fault proxy for no service of the catalog", { faultProxy: ["postgres"] }, "invalid-option", /`faultProxy` names "postgres", which is no service of the catalog/, /use some of: ollama/],
+  ["a fault proxy for a service not booted", { services: ["redis"], faultProxy: ["pgvector"] }, "invalid-option", /`faultProxy` names "pgvector", which this boot does not start/, /add "pgvector" to `services`/],
+  ["a fault proxy on a stack kept for reuse", { services: ["redis"], faultProxy: ["redis"], reuse: true }, "invalid-option", /`faultProxy` cannot be given to a stack kept for reuse/, /boot without `reuse`/],
   [
     "a Neo4j password under 8 characters",
     { services: ["neo4j"], environment: { neo4j: { NEO4J_AUTH: "neo4j/short" } } },

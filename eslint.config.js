@@ -12,8 +12,9 @@ export default defineConfig(
     rules: {
       // vitest hooks and fixtures must destructure their context argument, even when they use none of it.
       "no-empty-pattern": ["error", { allowObjectPatternsAsParameters: true }],
-      // Leaving a property out by destructuring it beside a rest element.
-      "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }],
+      // Leaving a property out by destructuring it beside a rest element; `await using _fault = ...`,
+      // held for its scope alone.
+      "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true, varsIgnorePattern: "^_" }],
     },
   },
 );

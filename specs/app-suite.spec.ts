@@ -7,15 +7,15 @@ import { leftovers } from "./support/leftovers.ts";
 import { installPackedApp } from "./support/packed-app.ts";
 
 /** Test files of fixtures/rag-app, and the tests in them. */
-const files = 5;
-const tests = 6;
+const files = 6;
+const tests = 7;
 
 /**
  * A small RAG app's own suite (fixtures/rag-app), installed with stack-harness from the packed
- * tarball: five files on two workers, each ingesting documents into the seeded table, keys, index
+ * tarball: six files on two workers, each ingesting documents into the seeded table, keys, index
  * and collection of pgvector, Redis, Elasticsearch and Chroma and citing them in Neo4j (leased),
- * and asserting exact counts of the seed plus its own; one file restarts Redis mid-run and another
- * crashes pgvector while the other files go on.
+ * and asserting exact counts of the seed plus its own; one file restarts Redis mid-run, another
+ * crashes pgvector, and a third slows Elasticsearch (behind the fault proxy), while the other files go on.
  */
 describe("an app's own suite on one shared stack", () => {
   let app: string;

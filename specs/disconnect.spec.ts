@@ -66,6 +66,29 @@ describe("a disconnected service", () => {
     expect(Number(counted[0]!.count)).toBe(rows);
   });
 
+  it("cut off mid-transaction, commits nothing of it and keeps every transaction committed before", async () => {
+    const db = new pg.Client({ connectionString: stack().hostEndpoint("pgvector").url, query_timeout: 1_500 });
+    db.on("error", () => {});
+    await db.connect();
+    await db.query("CREATE TABLE ledger (id int PRIMARY KEY)");
+    for (let id = 1; id <= 100; id++) await db.query("INSERT INTO ledger VALUES ($1)", [id]); // each its own transaction
+    await db.query("BEGIN");
+    await db.query("INSERT INTO ledger SELECT generate_series(101, 200)");
+
+    await stack().disconnect("pgvector");
+    await expect(db.query("COMMIT")).rejects.toThrow();
+    await stack().reconnect("pgvector");
+
+    const fresh = new pg.Client({ connectionString: stack().hostEndpoint("pgvector").url });
+    await fresh.connect();
+    // The server ends the cut-off session's transaction (rolled back) once it notices the connection gone.
+    const { rows: counted } = await fresh.query<{ count: string; max: number }>("SELECT count(*), max(id) FROM ledger");
+    await fresh.end();
+    await db.end().catch(() => {});
+    expect(Number(counted[0]!.count)).toBe(100);
+    expect(counted[0]!.max).toBe(100);
+  });
+
   it("is reconnected by heal(), and disconnecting twice changes nothing", async () => {
     await stack().disconnect("redis");
     await stack().disconnect("redis");

@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { StartedTestContainer } from "testcontainers";
 import { getContainerRuntimeClient } from "testcontainers";
 import type { ClientOf, NetworkFault, ServiceName, StackErrorCode } from "../harness/index.ts";
+import { containerName } from "../harness/engine/resource-names.ts";
+import { faultProxyImage } from "../harness/images/fault-proxy-image.ts";
 import { StackError } from "../harness/index.ts";
 import { elapsedMs, medianMs, stateAfter } from "./support/settling.ts";
 import { run, startSibling } from "./support/sibling.ts";
@@ -45,6 +47,15 @@ describe("the fault proxy", () => {
     expect(await (await redis()).ping()).toBe("PONG");
     expect((await run(sibling, "redis-cli -h redis -p 6379 ping")).stdout.trim()).toBe("PONG");
     expect(baseline.redis).toBeLessThan(20);
+  });
+
+  it("runs the Toxiproxy version the fidelity table gives", async () => {
+    const docker = (await getContainerRuntimeClient()).container.dockerode;
+    const proxy = docker.getContainer(containerName(stack().runId, faultProxyImage.recipe));
+    const api = (await proxy.inspect()).NetworkSettings.Ports[`${faultProxyImage.apiPort}/tcp`]![0]!;
+    const { version } = (await (await fetch(`http://${api.HostIp}:${api.HostPort}/version`)).json()) as { version: string };
+    expect(version).toBe(faultProxyImage.lookalike.version);
+    expect(faultProxyImage.upstreamImage).toMatch(new RegExp(`:${version}$`));
   });
 
   it.each([

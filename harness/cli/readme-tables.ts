@@ -1,5 +1,6 @@
 import { serviceNames, specOf } from "../catalog/catalog.ts";
-import { lookalikeImage } from "../images/lookalike.ts";
+import { faultProxyImage } from "../images/fault-proxy-image.ts";
+import { lookalikeImage, lookalikeTag } from "../images/lookalike.ts";
 import { imageOverrideVariable } from "../images/track.ts";
 
 /** A table of README.md that `npm run docs` writes from the catalog, between its two markers. */
@@ -44,7 +45,7 @@ function slicingTable(): string {
   return markdown(["service", "a slice is", "a snapshot is", "variables the app reads"], rows);
 }
 
-/** Per look-alike image: the upstream pin, what it runs, where it differs and what it keeps. */
+/** Per look-alike image (the services', then the fault proxy's): the upstream pin, what it runs, where it differs and what it keeps. */
 function fidelityTable(): string {
   const recipes = new Map(serviceNames.map(specOf).map((spec) => [lookalikeImage(spec), spec]));
   const rows = [...recipes].map(([image, spec]) => [
@@ -54,6 +55,8 @@ function fidelityTable(): string {
     spec.lookalike.differences.join("; "),
     spec.lookalike.alike,
   ]);
+  const proxy = faultProxyImage;
+  rows.push([`\`${lookalikeTag(proxy.recipe)}\` (the fault proxy)`, `\`${proxy.upstreamImage}\``, proxy.lookalike.version, proxy.lookalike.differences.join("; "), proxy.lookalike.alike]);
   return markdown(["look-alike", "upstream (pinned)", "look-alike version", "differs from upstream", "like upstream"], rows);
 }
 

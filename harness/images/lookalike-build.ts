@@ -27,7 +27,7 @@ export async function buildLookalikeImages(
   print: (line: string) => void = console.log,
   { faultProxy = false } = {},
 ): Promise<void> {
-  checkNames(services);
+  if (services.length > 0 || !faultProxy) checkNames(services);
   const specs = withBuildUses(services).map(specOf);
   const codenames = [...new Set(specs.map((spec) => spec.lookalike.base))];
   for (const codename of codenames) {

@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { ServiceName } from "../catalog/catalog.ts";
 import { StackError } from "../errors.ts";
@@ -16,7 +17,8 @@ function isControlAction(action: string): action is (typeof controlActions)[numb
 export type ControlFailure = Pick<StackError, "code" | "service" | "problem" | "fix" | "details"> | { error: string };
 
 /**
- * The endpoint, on a free port of 127.0.0.1, that runs restart, recreate, crash, pause, resume,
+ * The endpoint, on a free port of 127.0.0.1, that takes requests only with the run's token (a
+ * random secret made here and handed to the workers in the description; else 403, nothing done), and runs restart, recreate, crash, pause, resume,
  * disconnect and reconnect requests on the stack in the main process (the stack lives there) and
  * answers the fresh description; adds network faults (POST /fault/<service> with the fault as its
  * body, answered with an id) and removes them (POST /unfault/<id>), heals (POST /heal[/<service>]); opens
@@ -27,15 +29,17 @@ export type ControlFailure = Pick<StackError, "code" | "service" | "problem" | "
  */
 export function serveControl(stack: Stack): Promise<{ server: Server; describe(): StackDescription }> {
   let url = "";
-  const describe = () => describeStack(stack, url);
+  const describe = () => describeStack(stack, url, token);
   const slices = new Map<string, StackSlice>();
   const releases = new Map<string, () => Promise<void>>();
   const faults = new Map<string, () => Promise<void>>();
   let faultsAdded = 0;
+  const token = randomBytes(32).toString("hex");
   const server = createServer(async (request, response) => {
     // /<action>/<service>, or /<action>/<slice>[/<service>] for slices and leases.
     const [, action = "", name = "", service = ""] = (request.url ?? "").split("/");
     const reply = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    if (!carries(request, token)) return reply(403, { error: "this endpoint takes requests only from the test run that booted the stack (its control token)" });
     if (request.method === "GET" && action === "deaths") return reply(200, stack.deaths().map((death) => death.message));
     if (request.method === "POST" && action === "slice") {
       return stack.slice(name).then(
@@ -108,6 +112,13 @@ export function serveControl(stack: Stack): Promise<{ server: Server; describe()
   );
 }
 
+/** Whether the request carries the run's token (`authorization: Bearer <token>`), compared in constant time. */
+function carries(request: IncomingMessage, token: string): boolean {
+  const given = Buffer.from(request.headers.authorization ?? "");
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 function bodyOf(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -142,7 +153,7 @@ function describeSlice(slice: StackSlice): SliceDescription {
   };
 }
 
-function describeStack(stack: Stack, control: string): StackDescription {
+function describeStack(stack: Stack, control: string, controlToken: string): StackDescription {
   return {
     runId: stack.runId,
     network: stack.network,
@@ -151,5 +162,6 @@ function describeStack(stack: Stack, control: string): StackDescription {
     environment: stack.appEnvironment(),
     hostEnvironment: stack.appEnvironment("host"),
     control,
+    controlToken,
   };
 }

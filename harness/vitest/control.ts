@@ -39,8 +39,9 @@ export function stackControl(stack: StackDescription): {
   /** Messages of the services that died after the boot (see Stack.deaths). */
   deaths(): Promise<string[]>;
 } {
+  const authorized = { authorization: `Bearer ${stack.controlToken}` };
   const call = async <Answer>(action: string, name: string, payload?: unknown): Promise<Answer> => {
-    const response = await fetch(`${stack.control}/${action}/${name}`, { method: "POST", ...(payload === undefined ? {} : { body: JSON.stringify(payload) }) });
+    const response = await fetch(`${stack.control}/${action}/${name}`, { method: "POST", headers: authorized, ...(payload === undefined ? {} : { body: JSON.stringify(payload) }) });
     const body = (await response.json()) as Answer | ControlFailure;
     if (response.ok) return body as Answer;
     const failure = body as ControlFailure;
@@ -68,6 +69,6 @@ export function stackControl(stack: StackDescription): {
       await call("lease", `${slice}/${service}`);
       return async () => void (await call("release", `${slice}/${service}`));
     },
-    deaths: async () => (await (await fetch(`${stack.control}/deaths`)).json()) as string[],
+    deaths: async () => (await (await fetch(`${stack.control}/deaths`, { headers: authorized })).json()) as string[],
   };
 }

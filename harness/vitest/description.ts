@@ -14,8 +14,10 @@ export interface StackDescription {
   environment: Record<string, string>;
   /** The same settings for an app on this machine; with `slices: "off"` the preset sets them in each worker's process.env. */
   hostEnvironment: Record<string, string>;
-  /** Where the main process takes restart, recreate and crash requests (see stackControl). */
+  /** Where the main process takes restart, recreate, crash and fault requests (see stackControl). */
   control: string;
+  /** The secret every request to `control` carries (made at boot, known only to this run's processes): others get 403. */
+  controlToken: string;
 }
 
 /** A worker's slice as its tests see it through `stackSlice()`: plain data. */

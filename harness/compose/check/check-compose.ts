@@ -9,11 +9,15 @@ import { staticFindings } from "./static-checks.ts";
 /**
  * Checks a compose file against the images it runs: the addresses and depends_on conditions it
  * declares, and, for each service whose image the harness knows, its healthcheck proven in real
- * containers. Removes every container, network and volume it started.
+ * containers. A file it cannot read (malformed YAML, a setting of the wrong type) is one error
+ * finding per problem, at its file, line and column, and nothing else is checked. Removes every
+ * container, network and volume it started.
  * @example const findings = await checkCompose("docker-compose.yml"); hasErrors(findings)
  */
 export async function checkCompose(file: string): Promise<ComposeFinding[]> {
-  const model = await readCompose(file);
+  const read = await readCompose(file);
+  if ("findings" in read) return read.findings;
+  const { model } = read;
   const known = new Map<string, ServiceName>();
   const unknown: ComposeFinding[] = [];
   for (const service of model.services) {

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import { parse } from "yaml";
+import { dirname, join, resolve } from "node:path";
 import { StackError } from "../../errors.ts";
+import { readShape } from "./compose-shape.ts";
+import type { ComposeFinding } from "./findings.ts";
 
 /** A healthcheck as the engine runs it: a shell command (CMD-SHELL) or a program with arguments (CMD). */
 export type HealthTest = { shell: string } | { exec: string[] };
@@ -32,17 +33,20 @@ export interface ComposeModel {
   services: ComposeService[];
 }
 
-export async function readCompose(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ComposeModel> {
+/** The compose file as the checks read it, or the findings of a file they cannot read (malformed YAML, wrong types). */
+export async function readCompose(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ model: ComposeModel } | { findings: ComposeFinding[] }> {
   const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EISDIR") {
+      throw new StackError({ code: "invalid-compose-file", problem: `${file} is a directory, not a compose file.`, fix: `name the file in it: stack-harness check-compose ${join(file, "docker-compose.yml")}.` });
+    }
     throw new StackError({ code: "invalid-compose-file", problem: `cannot read ${file} (${error.code ?? error.message}).`, fix: "name an existing compose file: stack-harness check-compose path/to/docker-compose.yml." });
   });
-  const document = parse(text) as { services?: Record<string, Record<string, unknown>> } | null;
-  if (!document?.services || typeof document.services !== "object") {
-    throw new StackError({ code: "invalid-compose-file", problem: `${file} has no \`services\`.`, fix: "check it is a compose file." });
-  }
+  const shape = readShape(file, text);
+  if (shape.findings.length > 0) return { findings: shape.findings };
+  const document = shape.document as { services: Record<string, Record<string, unknown>> };
   const base = dirname(resolve(file));
   const services = Object.entries(document.services).map(([name, raw]) => normalize(name, interpolated(raw, env) as Record<string, unknown>, base));
-  return { file, services };
+  return { model: { file, services } };
 }
 
 /** Compose's `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `$VAR`; `$$` is a literal `$`. */

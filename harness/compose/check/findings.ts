@@ -1,7 +1,7 @@
 /** What check-compose found about one service of a compose file. */
 export interface ComposeFinding {
   service: string;
-  check: "image" | "volume" | "healthcheck program" | "healthcheck while serving" | "healthcheck while unfit" | "healthcheck with the server down" | "healthcheck rule" | "depends_on" | "reference";
+  check: "compose file" | "image" | "volume" | "healthcheck program" | "healthcheck while serving" | "healthcheck while unfit" | "healthcheck with the server down" | "healthcheck rule" | "depends_on" | "reference";
   severity: "error" | "warning" | "ok";
   message: string;
   /** How to fix it; none for an ok. */

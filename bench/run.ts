@@ -5,13 +5,15 @@
 // BENCH_ROUNDS sets the repetitions (default 3); BENCH_ONLY=resets measures the slice resets,
 // snapshots and restores alone, BENCH_ONLY=class-archives the class-data archives alone,
 // BENCH_ONLY=first-starts each store's first start against a start on the store it made,
-// BENCH_ONLY=idle the machine's CPU while a healthy stack sits unused.
+// BENCH_ONLY=idle the machine's CPU while a healthy stack sits unused, BENCH_ONLY=fault-proxy what
+// the fault proxy costs a boot and a round trip.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { serviceNames, type ServiceName } from "../harness/catalog/catalog.ts";
 import { writeComposeFile } from "../harness/compose/generate.ts";
 import { classArchiveTimes } from "./class-archives.ts";
+import { faultProxyCost, type ProxiedBoot } from "./fault-proxy.ts";
 import { firstStartTimes } from "./first-starts.ts";
 import { idleStackCpu } from "./idle-stack.ts";
 import { composeColdBoot, harnessColdBoot, singleBoot, warmBoots, type HarnessBoot } from "./contenders.ts";
@@ -73,6 +75,25 @@ async function idleReport() {
 
 if (only === "idle") await writeOnly({ idleStack: await idleReport() });
 
+async function faultProxyReport() {
+  const boots = await faultProxyCost(rounds);
+  const of = (list: ProxiedBoot[]) => ({
+    bootSeconds: list.map((boot) => seconds(boot.bootMs)),
+    medianBootSeconds: seconds(median(list.map((boot) => boot.bootMs))),
+    medianRedisPingMilliseconds: round(median(list.map((boot) => boot.redisPingMs)), 2),
+    medianElasticsearchInfoMilliseconds: round(median(list.map((boot) => boot.elasticsearchInfoMs)), 2),
+  });
+  const report = { without: of(boots.without), with: of(boots.with) };
+  const { without: off, with: on } = report;
+  console.log(
+    `redis + elasticsearch without / with the fault proxy: boot ${off.medianBootSeconds} / ${on.medianBootSeconds} s, ` +
+      `redis PING ${off.medianRedisPingMilliseconds} / ${on.medianRedisPingMilliseconds} ms, elasticsearch info() ${off.medianElasticsearchInfoMilliseconds} / ${on.medianElasticsearchInfoMilliseconds} ms (medians)`,
+  );
+  return report;
+}
+
+if (only === "fault-proxy") await writeOnly({ faultProxy: await faultProxyReport() });
+
 const sliceData = await sliceDataTimes(Math.max(rounds, 5));
 const resetReport = Object.fromEntries(Object.entries(sliceData.resets).map(([name, ms]) => [name, timesOf(ms)]));
 const snapshotReport = { resetAll: timesOf(sliceData.resetAll), snapshot: timesOf(sliceData.snapshot), restore: timesOf(sliceData.restore) };
@@ -85,6 +106,7 @@ if (only === "resets") await writeOnly({ machine: { ...machine, rounds: Math.max
 const classArchives = await classArchiveReport();
 const firstStarts = await firstStartReport();
 const idleStack = await idleReport();
+const faultProxy = await faultProxyReport();
 
 await writeComposeFile(composeFile);
 
@@ -146,6 +168,7 @@ const report = {
   classArchives,
   firstStarts,
   idleStack,
+  faultProxy,
   timeToHealthySeconds: timeToHealthy,
   memoryAfterBootMiB: { ...memoryMiB, total: round(Object.values(memoryMiB).reduce((sum, mib) => sum + mib, 0), 1) },
   harnessCpuSecondsDuringBoot: seconds(median(harness.map((boot) => boot.harnessCpuMs))),

@@ -12,8 +12,10 @@ export interface ProxiedService {
   ports: readonly number[];
 }
 
-/** Measured: the proxy answers its API about 0.3 s after its container starts. */
+/** How long the proxy may take to log that its API starts; a static Go binary, it needs milliseconds. */
 const startupTimeoutMs = 30_000;
+/** The API listens just after it logs so: the first request is retried this long on a refused connection. */
+const firstRequestMs = 5_000;
 
 /**
  * The run's Toxiproxy container: on the stack network under the names of the services behind it,
@@ -47,12 +49,21 @@ export class FaultProxy {
       .withStackNetwork(run.network, ...run.services.map((service) => service.name))
       .withPublishedPorts(address, new Map(ports.map((port, index) => [port, free[index]!])))
       .withResourcesQuota({ memory: 64 / 1024 })
-      .withWaitStrategy(Wait.forHttp("/version", faultProxyImage.apiPort))
+      // Its log line rather than HTTP polls, which wait a poll interval after a first try that came too early.
+      .withWaitStrategy(Wait.forLogMessage("Starting Toxiproxy HTTP server"))
       .withStartupTimeout(startupTimeoutMs)
       .start();
     const proxy = new FaultProxy(container, run.services);
-    await proxy.call("POST", "/populate", proxy.routes().map(({ route, service, port }) => ({ name: route, listen: `0.0.0.0:${port}`, upstream: `${directAlias(service)}:${port}`, enabled: true })));
-    return proxy;
+    const routes = proxy.routes().map(({ route, service, port }) => ({ name: route, listen: `0.0.0.0:${port}`, upstream: `${directAlias(service)}:${port}`, enabled: true }));
+    for (const deadline = Date.now() + firstRequestMs; ; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      try {
+        await proxy.call("POST", "/populate", routes);
+        return proxy;
+      } catch (error) {
+        // fetch's "fetch failed": nothing listens there yet.
+        if (!(error instanceof TypeError) || Date.now() > deadline) throw error;
+      }
+    }
   }
 
   /** The proxy's host port for each container port of the service, which become the service's host endpoint. */

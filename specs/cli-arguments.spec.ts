@@ -1,19 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startNode } from "./support/child-process.ts";
+import { useTempDir } from "./support/temp-dir.ts";
 
 const cli = fileURLToPath(new URL("../harness/cli.ts", import.meta.url));
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "stack-harness-cli-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDir("stack-harness-cli-");
 
 async function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
   const run = startNode([cli, ...args]);
@@ -41,9 +32,9 @@ const refusals: Array<[string, string[], number, RegExp]> = [
 
 describe("the stack-harness CLI given bad input", () => {
   it.each(refusals)("refuses %s with the fix, a non-zero exit and no stack trace", async (_what, args, exitCode, message) => {
-    const { code, output } = await runCli(args.map((arg) => arg.replace("DIR", dir)));
+    const { code, output } = await runCli(args.map((arg) => arg.replace("DIR", tempDir())));
     expect(code).toBe(exitCode);
-    expect(output.replaceAll(dir, "DIR")).toMatch(message);
+    expect(output.replaceAll(tempDir(), "DIR")).toMatch(message);
     expect(output).not.toMatch(/^\s+at /m);
   });
 

@@ -1,21 +1,14 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkCompose } from "../harness/compose/check/check-compose.ts";
 import type { ComposeFinding } from "../harness/compose/check/findings.ts";
 import { startNode } from "./support/child-process.ts";
+import { useTempDir } from "./support/temp-dir.ts";
 
 const cli = fileURLToPath(new URL("../harness/cli.ts", import.meta.url));
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "stack-harness-compose-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDir("stack-harness-compose-");
 
 const service = (settings: string) => `services:\n  cache:\n    image: redis:7.4-alpine\n${settings}`;
 
@@ -44,7 +37,7 @@ const malformed: Array<[string, string, string, string, RegExp, RegExp]> = [
 
 describe("check-compose on a malformed compose file", () => {
   it.each(malformed)("reports %s as one error at its line and column, with the fix", async (what, text, name, position, message, fix) => {
-    const file = join(dir, `${what.replaceAll(" ", "-")}.yml`);
+    const file = join(tempDir(), `${what.replaceAll(" ", "-")}.yml`);
     await writeFile(file, text);
     const findings = await checkCompose(file);
     expect(findings).toHaveLength(1);
@@ -56,7 +49,7 @@ describe("check-compose on a malformed compose file", () => {
   });
 
   it("exits 1 without a stack trace, and the JSON form carries the same finding", async () => {
-    const file = join(dir, "broken.yml");
+    const file = join(tempDir(), "broken.yml");
     await writeFile(file, service("    command: [redis-server, --port\n"));
     const expected = await checkCompose(file);
     const text = startNode([cli, "check-compose", file]);
@@ -69,7 +62,7 @@ describe("check-compose on a malformed compose file", () => {
   });
 
   it("reads a well-formed file without a shape finding (negative control)", async () => {
-    const file = join(dir, "fine.yml");
+    const file = join(tempDir(), "fine.yml");
     await writeFile(file, "services:\n  app:\n    image: example/app:1\n    environment: { A: 1, B: null }\n    ports: [8080, { target: 9090 }]\n    healthcheck: { test: [CMD, true], interval: 5s, retries: 3 }\n");
     const findings = await checkCompose(file);
     expect(findings.filter((finding) => finding.check === "compose file")).toEqual([]);

@@ -1,5 +1,5 @@
-import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { appPgClient, freshCount } from "./support/app-pg-client.ts";
 import { elapsedMs, stateAfter } from "./support/settling.ts";
 import { useStack } from "./support/stack-under-test.ts";
 
@@ -23,10 +23,7 @@ describe("a paused service", () => {
   });
 
   it("makes a Postgres query time out as the app's query_timeout sees it, then serves the rows it acknowledged", async () => {
-    // As an app sets it: no query waits more than a second.
-    const db = new pg.Client({ connectionString: stack().hostEndpoint("pgvector").url, query_timeout: 1_000 });
-    db.on("error", () => {}); // as an app listens: a lost connection is an event, not a crash
-    await db.connect();
+    const db = await appPgClient(stack(), 1_000);
     await db.query("CREATE TABLE paused (id int PRIMARY KEY)");
     await db.query("INSERT INTO paused SELECT generate_series(1, $1)", [keys]);
     await expect(db.query("SELECT 1")).resolves.toBeDefined(); // negative control
@@ -39,13 +36,11 @@ describe("a paused service", () => {
     expect(timedOutMs).toBeGreaterThanOrEqual(950);
     await stack().resume("pgvector");
 
-    const fresh = new pg.Client({ connectionString: stack().hostEndpoint("pgvector").url });
-    const backMs = await elapsedMs(() => fresh.connect());
-    const { rows } = await fresh.query<{ count: string }>("SELECT count(*) FROM paused");
-    await fresh.end();
+    let count = 0;
+    const backMs = await elapsedMs(async () => (count = await freshCount(stack(), "paused")));
     await db.end().catch(() => {});
-    console.log(`pause: pgvector query timed out after ${Math.round(timedOutMs)} ms; a new connection after resume took ${Math.round(backMs)} ms`);
-    expect(Number(rows[0]!.count)).toBe(keys);
+    console.log(`pause: pgvector query timed out after ${Math.round(timedOutMs)} ms; a count on a new connection after resume took ${Math.round(backMs)} ms`);
+    expect(count).toBe(keys);
   });
 
   it("is resumed by heal(), and pausing twice or resuming a running service changes nothing", async () => {

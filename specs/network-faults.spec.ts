@@ -131,6 +131,21 @@ describe("the fault proxy", () => {
     expect(await (await redis()).ping()).toBe("PONG");
   });
 
+  it("disconnects a proxied service: its name answers and refuses, its host endpoint refuses, until reconnect", async () => {
+    const fresh = () => {
+      const client = createClient({ url: stack().hostEndpoint("redis").url, socket: { reconnectStrategy: false, connectTimeout: 2_000 } });
+      client.on("error", () => {});
+      return client.connect().then(async () => (await client.ping(), await client.close(), "answered"), (error: Error) => error.message);
+    };
+    await stack().disconnect("redis");
+    expect(await fresh()).toMatch(/ECONNREFUSED|ECONNRESET|closed/i);
+    expect((await run(sibling, "redis-cli -h redis -p 6379 ping")).stdout.trim()).not.toBe("PONG");
+    await stack().reconnect("redis");
+    expect(await fresh()).toBe("answered");
+    expect((await run(sibling, "redis-cli -h redis -p 6379 ping")).stdout.trim()).toBe("PONG");
+    expect(await (await redis()).ping()).toBe("PONG"); // the file's client, reconnected by itself
+  });
+
   it("heals every fault at once, and the writes acknowledged before are all there", async () => {
     // Its own connection: one whose reply the timeout dropped is out of step for good, and an app's client reconnects.
     const stuck = createClient({ url: stack().hostEndpoint("redis").url });

@@ -205,7 +205,7 @@ export class Stack<Names extends ServiceName = ServiceName> {
    * Adds a network condition (latency, bandwidth, timeout, reset) to every connection to a service
    * booted behind the fault proxy (BootOptions.faultProxy), from this machine and from the stack
    * network alike, including the stack's own clients and slices; the handle removes it.
-   * @example await using slow = await stack.fault("elasticsearch", { kind: "latency", ms: 300, jitterMs: 30 });
+   * @example await using _slow = await stack.fault("elasticsearch", { kind: "latency", ms: 300, jitterMs: 30 });
    */
   async fault(name: Names, fault: NetworkFault): Promise<ActiveFault> {
     this.service(name);

@@ -1,4 +1,4 @@
-import type { ImageTrack } from "./track.ts";
+import { behindRegistry, type ImageTrack } from "./track.ts";
 import { lookalikeTag } from "./lookalike.ts";
 
 /**
@@ -23,6 +23,5 @@ export function resolveFaultProxyImage(track: ImageTrack, env: NodeJS.ProcessEnv
   const override = env[faultProxyImage.overrideVariable];
   if (override) return override;
   if (track === "lookalike") return lookalikeTag(faultProxyImage.recipe);
-  const registry = env.STACK_HARNESS_REGISTRY?.replace(/\/+$/, "");
-  return registry ? `${registry}/${faultProxyImage.upstreamImage}` : faultProxyImage.upstreamImage;
+  return behindRegistry(faultProxyImage.upstreamImage, env);
 }

@@ -33,6 +33,11 @@ export function resolveImage(spec: ServiceSpec, track: ImageTrack, env: NodeJS.P
   const override = env[imageOverrideVariable(spec)];
   if (override) return override;
   if (track === "lookalike") return lookalikeImage(spec);
+  return behindRegistry(spec.upstreamImage, env);
+}
+
+/** An upstream image, behind the mirror STACK_HARNESS_REGISTRY names, if it names one. */
+export function behindRegistry(image: string, env: NodeJS.ProcessEnv = process.env): string {
   const registry = env.STACK_HARNESS_REGISTRY?.replace(/\/+$/, "");
-  return registry ? `${registry}/${spec.upstreamImage}` : spec.upstreamImage;
+  return registry ? `${registry}/${image}` : image;
 }

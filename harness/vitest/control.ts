@@ -21,7 +21,7 @@ export function stackControl(stack: StackDescription): {
   reconnect(name: ServiceName): Promise<StackDescription>;
   /**
    * Adds a network fault to a service behind the fault proxy (see Stack.fault); the handle removes it.
-   * @example await using slow = await control.fault("redis", { kind: "latency", ms: 200 });
+   * @example await using _slow = await control.fault("redis", { kind: "latency", ms: 200 });
    */
   fault(name: ServiceName, fault: NetworkFault): Promise<ActiveFault>;
   /** Undoes every fault of one service or of the stack (see Stack.heal): every worker's, since the stack is shared. */

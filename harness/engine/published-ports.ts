@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:net";
-import type { ContainerRuntimeClient } from "testcontainers";
+import type { ContainerRuntimeClient, StartedTestContainer } from "testcontainers";
 
 /** The address a local engine publishes ports on by default: reachable from this machine only. */
 export const loopback = "127.0.0.1";
@@ -18,6 +18,15 @@ export function isLocalEngine(engine: ContainerRuntimeClient): boolean {
 /** Whether an address is every address of the host (`0.0.0.0`, `::`). */
 export function isWildcard(address: string): boolean {
   return address === "0.0.0.0" || address === "::";
+}
+
+/**
+ * The host this machine reaches a container's published ports at. On a local engine that is the
+ * address they are published on: testcontainers' own guess is the bridge's gateway wherever
+ * /.dockerenv exists (172.17.0.1 in CI), where loopback-published ports refuse connections.
+ */
+export function publishedHost(container: StartedTestContainer, localEngine: boolean, publishAddress: string | undefined): string {
+  return localEngine && publishAddress && !isWildcard(publishAddress) ? publishAddress : container.getHost();
 }
 
 /**

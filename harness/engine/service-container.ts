@@ -13,7 +13,7 @@ import { portsPodmanBinds } from "./engine-kind.ts";
 import { dockerHealthCheck } from "./healthcheck.ts";
 import { lastLogLinesOf, logLinesOnFailure } from "./container-logs.ts";
 import { HealthWait, HealthWaitFailure } from "./health-wait.ts";
-import { freeHostPorts, isWildcard, loopback, portAttempts } from "./published-ports.ts";
+import { freeHostPorts, loopback, portAttempts, publishedHost } from "./published-ports.ts";
 import { StackContainer } from "./stack-container.ts";
 import { cacheVolumeName, containerName, directAlias, reuseLabel, runLabels, serviceLabel } from "./resource-names.ts";
 import { startFailure, type TakenPort } from "./start-failure.ts";
@@ -125,8 +125,7 @@ export class ServiceContainer {
    * restarts, crashes and new containers. `variables` point it at a slice (see Slicing).
    */
   hostEndpoint(variables: Record<string, string> = {}): Endpoint {
-    const address = this.publishAddress;
-    const host = this.placement.localEngine && address && !isWildcard(address) ? address : this.container.getHost();
+    const host = publishedHost(this.container, this.placement.localEngine, this.publishAddress);
     const port = this.mappedPort(this.spec.port);
     return { host, port, url: this.spec.url(host, port, { ...this.placement.environment, ...variables }) };
   }

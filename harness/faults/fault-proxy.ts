@@ -1,5 +1,5 @@
 import { Wait, type ContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
-import { isLocalEngine, freeHostPorts, loopback } from "../engine/published-ports.ts";
+import { isLocalEngine, freeHostPorts, loopback, publishedHost } from "../engine/published-ports.ts";
 import { containerName, directAlias, runLabels } from "../engine/resource-names.ts";
 import { StackContainer } from "../engine/stack-container.ts";
 import { StackError } from "../errors.ts";
@@ -28,10 +28,10 @@ export class FaultProxy {
   private readonly api: string;
   private toxicCount = 0;
 
-  private constructor(container: StartedTestContainer, services: readonly ProxiedService[]) {
+  private constructor(container: StartedTestContainer, services: readonly ProxiedService[], host: string) {
     this.container = container;
     this.services = services;
-    this.api = `http://${container.getHost()}:${container.getMappedPort(faultProxyImage.apiPort)}`;
+    this.api = `http://${host}:${container.getMappedPort(faultProxyImage.apiPort)}`;
   }
 
   /** Starts the proxy of a run, before the services it fronts, with a route per service port. */
@@ -53,7 +53,7 @@ export class FaultProxy {
       .withWaitStrategy(Wait.forLogMessage("Starting Toxiproxy HTTP server"))
       .withStartupTimeout(startupTimeoutMs)
       .start();
-    const proxy = new FaultProxy(container, run.services);
+    const proxy = new FaultProxy(container, run.services, publishedHost(container, local, address));
     const routes = proxy.routes().map(({ route, service, port }) => ({ name: route, listen: `0.0.0.0:${port}`, upstream: `${directAlias(service)}:${port}`, enabled: true }));
     for (const deadline = Date.now() + firstRequestMs; ; await new Promise((resolve) => setTimeout(resolve, 20))) {
       try {

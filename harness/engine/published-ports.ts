@@ -20,6 +20,16 @@ export function isWildcard(address: string): boolean {
   return address === "0.0.0.0" || address === "::";
 }
 
+/** The address ports are published on: the one asked for, else loopback on a local engine; undefined for every address. */
+export function publishAddressOn(requested: string | undefined, localEngine: boolean): string | undefined {
+  return requested ?? (localEngine ? loopback : undefined);
+}
+
+/** Host ports for `count` container ports: free ones of this machine on a local engine, 0 (the engine picks) on a remote one. */
+export async function hostPortsFor(localEngine: boolean, publishAddress: string | undefined, count: number): Promise<number[]> {
+  return localEngine ? await freeHostPorts(publishAddress ?? loopback, count) : Array.from({ length: count }, () => 0);
+}
+
 /**
  * The host this machine reaches a container's published ports at. On a local engine that is the
  * address they are published on: testcontainers' own guess is the bridge's gateway wherever
@@ -33,7 +43,7 @@ export function publishedHost(container: StartedTestContainer, localEngine: bool
  * Ports free on `address` of this machine now, distinct from each other: each held open by a
  * listener until all are found, so none is handed out twice.
  */
-export async function freeHostPorts(address: string, count: number): Promise<number[]> {
+async function freeHostPorts(address: string, count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () =>
       new Promise<Server>((resolve, reject) => {

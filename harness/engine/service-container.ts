@@ -13,7 +13,7 @@ import { portsPodmanBinds } from "./engine-kind.ts";
 import { dockerHealthCheck } from "./healthcheck.ts";
 import { lastLogLinesOf, logLinesOnFailure } from "./container-logs.ts";
 import { HealthWait, HealthWaitFailure } from "./health-wait.ts";
-import { freeHostPorts, loopback, portAttempts, publishedHost } from "./published-ports.ts";
+import { hostPortsFor, portAttempts, publishAddressOn, publishedHost } from "./published-ports.ts";
 import { StackContainer } from "./stack-container.ts";
 import { cacheVolumeName, containerName, directAlias, reuseLabel, runLabels, serviceLabel } from "./resource-names.ts";
 import { startFailure, type TakenPort } from "./start-failure.ts";
@@ -277,7 +277,7 @@ export class ServiceContainer {
 
   /** The address the ports are published on, undefined for every address. */
   private get publishAddress(): string | undefined {
-    return this.placement.publishAddress ?? (this.placement.localEngine ? loopback : undefined);
+    return publishAddressOn(this.placement.publishAddress, this.placement.localEngine);
   }
 
   private catalogPorts(): number[] {
@@ -298,7 +298,7 @@ export class ServiceContainer {
     const { spec, placement } = this;
     const fixed = (port: number) => (port === spec.port ? placement.hostPort : undefined);
     const open = this.containerPorts().filter((port) => fixed(port) === undefined);
-    const free = placement.localEngine ? await freeHostPorts(this.publishAddress ?? loopback, open.length) : open.map(() => 0);
+    const free = await hostPortsFor(placement.localEngine, this.publishAddress, open.length);
     return new Map(this.containerPorts().map((port) => [port, fixed(port) ?? free.shift()!]));
   }
 

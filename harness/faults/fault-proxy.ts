@@ -1,5 +1,5 @@
 import { Wait, type ContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
-import { isLocalEngine, freeHostPorts, loopback, publishedHost } from "../engine/published-ports.ts";
+import { hostPortsFor, isLocalEngine, publishAddressOn, publishedHost } from "../engine/published-ports.ts";
 import { containerName, directAlias, runLabels } from "../engine/resource-names.ts";
 import { StackContainer } from "../engine/stack-container.ts";
 import { StackError } from "../errors.ts";
@@ -41,8 +41,8 @@ export class FaultProxy {
   ): Promise<FaultProxy> {
     const ports = [faultProxyImage.apiPort, ...run.services.flatMap((service) => service.ports)];
     const local = isLocalEngine(engine);
-    const address = run.publishAddress ?? (local ? loopback : undefined);
-    const free = local ? await freeHostPorts(address ?? loopback, ports.length) : ports.map(() => 0);
+    const address = publishAddressOn(run.publishAddress, local);
+    const free = await hostPortsFor(local, address, ports.length);
     const container = await new StackContainer(run.image)
       .withName(containerName(run.runId, faultProxyImage.recipe))
       .withLabels(runLabels(run.runId))
